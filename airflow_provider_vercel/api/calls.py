@@ -1,0 +1,329 @@
+"""The Vercel endpoints as data: each builder checks its arguments and returns an ``ApiCall``.
+
+No I/O happens here. The sync and async clients execute the same ``ApiCall`` objects, so both speak
+exactly the same contract (shared/vercel-api.md) and only the transport differs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.errors import VercelInputError, VercelResponseError
+from airflow_provider_vercel.api.models import (
+    BillingPlan,
+    BillingPlans,
+    ConfigurationProducts,
+    EnvVar,
+    IntegrationConfiguration,
+    Store,
+)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One HTTP request and how to read its answer.
+
+    :param method: HTTP method.
+    :param path: URL path, segments already quoted.
+    :param params: query parameters (team scoping is added by the client).
+    :param body: JSON body, or None.
+    :param parse: turns the decoded JSON (None for an empty body) into the result.
+    :param safe: True when sending it twice cannot do harm, so the retry policy applies.
+    :param ok_statuses: extra non-2xx statuses that are an answer rather than an error.
+    """
+
+    method: str
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    parse: Callable[[Any], Any] = lambda data: data
+    safe: bool = True
+    ok_statuses: tuple[int, ...] = ()
+
+
+def seg(value: str) -> str:
+    """Quote one path segment."""
+    return quote(value, safe="")
+
+
+def _model(model: type[BaseModel], data: Any, what: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # Never include input values: bodies can carry secrets (env var values).
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}"
+            for err in exc.errors(include_input=False, include_url=False)[:5]
+        )
+        raise VercelResponseError("", "", f"{what} does not match the contract ({problems})") from None
+
+
+def _configurations(data: Any) -> list[IntegrationConfiguration]:
+    # §1: a bare array; tolerate a wrapper object in case Vercel adds one.
+    if isinstance(data, dict):
+        data = data.get("configurations", data.get("integrations"))
+    if not isinstance(data, list):
+        raise VercelResponseError("", "", "configurations: expected a JSON array")
+    return [_model(IntegrationConfiguration, item, "configuration") for item in data]
+
+
+def _store(data: Any) -> Store | None:
+    if not isinstance(data, dict) or "store" not in data:
+        raise VercelResponseError("", "", "expected an object with a 'store' key")
+    raw = data["store"]
+    return None if raw is None else _model(Store, raw, "store")
+
+
+def _stores(data: Any) -> list[Store]:
+    items = data.get("stores") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise VercelResponseError("", "", "expected an object with a 'stores' array")
+    return [_model(Store, item, "store") for item in items]
+
+
+def _envs(data: Any) -> list[EnvVar]:
+    # §8.1: {envs:[...]}, {envs:[...], pagination}, or a single env object.
+    if isinstance(data, dict) and "envs" in data:
+        items = data["envs"]
+    elif isinstance(data, dict) and "key" in data:
+        items = [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise VercelResponseError("", "", "expected an object with an 'envs' array")
+    return [_model(EnvVar, item, "env") for item in items]
+
+
+def list_configurations(
+    view: str = "account",
+    installation_type: str | None = None,
+    integration: str | None = None,
+) -> ApiCall:
+    """GET /v1/integrations/configurations (a bare array)."""
+    params: dict[str, Any] = {"view": check.choice("view", view, check.CONFIGURATION_VIEWS)}
+    if installation_type is not None:
+        params["installationType"] = check.choice("installation_type", installation_type, check.INSTALLATION_TYPES)
+    if integration is not None:
+        params["integrationIdOrSlug"] = check.require_id("integration", integration)
+    return ApiCall("GET", "/v1/integrations/configurations", params, parse=_configurations)
+
+
+def get_configuration(configuration_id: str) -> ApiCall:
+    """GET /v1/integrations/configuration/{id}."""
+    cid = check.configuration_id(configuration_id, "configuration_id")
+    return ApiCall(
+        "GET",
+        f"/v1/integrations/configuration/{seg(cid)}",
+        parse=lambda data: _model(IntegrationConfiguration, data, "configuration"),
+    )
+
+
+def list_products(configuration_id: str) -> ApiCall:
+    """GET /v1/integrations/configuration/{id}/products."""
+    cid = check.configuration_id(configuration_id, "configuration_id")
+    return ApiCall(
+        "GET",
+        f"/v1/integrations/configuration/{seg(cid)}/products",
+        parse=lambda data: _model(ConfigurationProducts, data, "products response"),
+    )
+
+
+def list_billing_plans(
+    integration: str,
+    product: str,
+    metadata: Mapping[str, Any] | None = None,
+    configuration_id: str | None = None,
+) -> ApiCall:
+    """GET /v1/integrations/integration/{integration}/products/{product}/plans."""
+    integ = check.require_id("integration", integration)
+    prod = check.product_id_or_slug(product)
+    params: dict[str, Any] = {}
+    if metadata:
+        # §3/§7.6: a JSON *string* here, unlike the create body where it is an object.
+        params["metadata"] = json.dumps(check.metadata_values(metadata), separators=(",", ":"), sort_keys=True)
+    if configuration_id is not None:
+        params["integrationConfigurationId"] = check.configuration_id(configuration_id, "configuration_id")
+    return ApiCall(
+        "GET",
+        f"/v1/integrations/integration/{seg(integ)}/products/{seg(prod)}/plans",
+        params,
+        parse=lambda data: list(_model(BillingPlans, data, "plans response").plans),
+    )
+
+
+@dataclass(frozen=True)
+class CreateStoreRequest:
+    """A validated body of ``POST /v1/storage/stores/integration/direct``.
+
+    :param name: store name, 1–128 characters of letters, digits, '_' and '-'.
+    :param integration_configuration_id: the configuration (``icfg_…``) to create under.
+    :param product: product id (``iap_…``) or slug.
+    :param billing_plan_id: plan id from the plans endpoint; None lets Vercel pick a free plan.
+    :param metadata: product metadata (checked against the product's schema by the caller).
+    :param prepayment_amount_cents: amount for variable prepayment plans, at least 50.
+    :param payment_method_id: payment method to charge instead of the team default.
+    :param external_id: caller's own tracking id (not echoed back by Vercel).
+    :param protocol_settings: free-form protocol settings.
+    """
+
+    name: str
+    integration_configuration_id: str
+    product: str
+    billing_plan_id: str | None = None
+    metadata: Mapping[str, Any] | None = None
+    prepayment_amount_cents: int | None = None
+    payment_method_id: str | None = None
+    external_id: str | None = None
+    protocol_settings: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", check.store_name(self.name))
+        object.__setattr__(
+            self, "integration_configuration_id", check.configuration_id(self.integration_configuration_id)
+        )
+        object.__setattr__(self, "product", check.product_id_or_slug(self.product))
+        if self.billing_plan_id is not None:
+            object.__setattr__(self, "billing_plan_id", check.require_text("billing_plan_id", self.billing_plan_id))
+        object.__setattr__(self, "metadata", check.metadata_values(self.metadata))
+        object.__setattr__(self, "prepayment_amount_cents", check.prepayment_cents(self.prepayment_amount_cents))
+        if self.payment_method_id is not None:
+            object.__setattr__(
+                self, "payment_method_id", check.require_id("payment_method_id", self.payment_method_id)
+            )
+        if self.external_id is not None:
+            object.__setattr__(self, "external_id", check.require_text("external_id", self.external_id))
+        if self.protocol_settings is not None and not isinstance(self.protocol_settings, Mapping):
+            raise VercelInputError("protocol_settings", "must be a mapping")
+        if self.prepayment_amount_cents is not None and self.billing_plan_id is None:
+            raise VercelInputError(
+                "prepayment_amount_cents", "only applies to a prepayment plan: pass billing_plan_id too"
+            )
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body; optional fields are omitted rather than sent as null."""
+        body: dict[str, Any] = {
+            "name": self.name,
+            "integrationConfigurationId": self.integration_configuration_id,
+            "integrationProductIdOrSlug": self.product,
+        }
+        optional = {
+            "billingPlanId": self.billing_plan_id,
+            "metadata": dict(self.metadata) if self.metadata else None,
+            "prepaymentAmountCents": self.prepayment_amount_cents,
+            "paymentMethodId": self.payment_method_id,
+            "externalId": self.external_id,
+            "protocolSettings": dict(self.protocol_settings) if self.protocol_settings else None,
+        }
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return body
+
+
+def create_store(request: CreateStoreRequest) -> ApiCall:
+    """POST /v1/storage/stores/integration/direct. Never retried blindly (safe=False)."""
+    return ApiCall("POST", "/v1/storage/stores/integration/direct", body=request.to_body(), parse=_store, safe=False)
+
+
+def get_store(store_id: str) -> ApiCall:
+    """GET /v1/storage/stores/{id} (the CLI-proven form, with /v1 and a token)."""
+    sid = check.require_id("store_id", store_id)
+    return ApiCall("GET", f"/v1/storage/stores/{seg(sid)}", parse=_store)
+
+
+def list_stores(configuration_id: str | None = None) -> ApiCall:
+    """GET /v1/storage/stores (undocumented, CLI-proven), optionally for one configuration."""
+    params: dict[str, Any] = {}
+    if configuration_id is not None:
+        params["integrationConfigurationId"] = check.configuration_id(configuration_id, "configuration_id")
+    return ApiCall("GET", "/v1/storage/stores", params, parse=_stores)
+
+
+def connect_store(
+    configuration_id: str,
+    store_id: str,
+    project_id: str,
+    environments: Sequence[str] = check.ENV_TARGETS,
+    sensitive: bool | None = None,
+) -> ApiCall:
+    """POST …/installations/{icfg}/resources/{store}/connections (201, empty body).
+
+    A repeat answers 409 (already connected), so the call is safe to retry; 409 is returned as
+    the result ``False`` rather than raised.
+    """
+    cid = check.configuration_id(configuration_id, "configuration_id")
+    sid = check.require_id("store_id", store_id)
+    body: dict[str, Any] = {
+        "projectId": check.require_id("project_id", project_id),
+        "envVarEnvironments": check.environments(environments),
+    }
+    if check.optional_bool("sensitive", sensitive) is not None:
+        body["makeEnvVarsSensitive"] = sensitive
+    return ApiCall(
+        "POST",
+        f"/v1/integrations/installations/{seg(cid)}/resources/{seg(sid)}/connections",
+        body=body,
+        parse=lambda data: True,
+        ok_statuses=(409,),
+    )
+
+
+def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall:
+    """DELETE /v1/storage/stores/{id}/connections[/{connectionId}]; a missing one answers 404, returned as False."""
+    sid = check.require_id("store_id", store_id)
+    path = f"/v1/storage/stores/{seg(sid)}/connections"
+    if connection_id is not None:
+        path += f"/{seg(check.require_id('connection_id', connection_id))}"
+    return ApiCall("DELETE", path, parse=lambda data: True, ok_statuses=(404,))
+
+
+def delete_store(store_id: str) -> ApiCall:
+    """DELETE /v1/storage/stores/integration/{id}; an already-deleted store (404) is returned as False."""
+    sid = check.require_id("store_id", store_id)
+    return ApiCall(
+        "DELETE", f"/v1/storage/stores/integration/{seg(sid)}", parse=lambda data: True, ok_statuses=(404,)
+    )
+
+
+def list_project_env(project: str, decrypt: bool = False, git_branch: str | None = None) -> ApiCall:
+    """GET /v10/projects/{idOrName}/env."""
+    pid = check.require_id("project", project)
+    params: dict[str, Any] = {"decrypt": "true" if decrypt else "false"}
+    if git_branch is not None:
+        params["gitBranch"] = check.require_text("git_branch", git_branch)
+    return ApiCall("GET", f"/v10/projects/{seg(pid)}/env", params, parse=_envs)
+
+
+def get_project_env(project: str, env_id: str) -> ApiCall:
+    """GET /v1/projects/{idOrName}/env/{id}: one variable, decrypted unless it is sensitive."""
+    pid = check.require_id("project", project)
+    eid = check.require_id("env_id", env_id)
+    return ApiCall(
+        "GET", f"/v1/projects/{seg(pid)}/env/{seg(eid)}", parse=lambda data: _model(EnvVar, data, "env")
+    )
+
+
+def generic(
+    method: str,
+    path: str,
+    params: Mapping[str, Any] | None = None,
+    body: Any = None,
+) -> ApiCall:
+    """Any endpoint; only GET, HEAD and DELETE are retried."""
+    verb = check.choice("method", str(method).upper(), ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
+    text = check.require_text("path", path)
+    if "://" in text or not text.startswith("/"):
+        raise VercelInputError("path", f"must be a path starting with '/', such as /v1/storage/stores; got {text!r}")
+    if any(ch.isspace() for ch in text) or "?" in text:
+        raise VercelInputError("path", "must not contain whitespace or a query string; pass query parameters separately")
+    return ApiCall(verb, text, dict(params or {}), body=body, safe=verb in ("GET", "HEAD", "DELETE"))
+
+
+def plan_by_id(plans: Sequence[BillingPlan], plan_id: str) -> BillingPlan | None:
+    """The plan with this id, if listed."""
+    return next((plan for plan in plans if plan.id == plan_id), None)

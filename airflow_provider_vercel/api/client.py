@@ -1,0 +1,517 @@
+"""HTTP clients for the Vercel endpoints: ``VercelClient`` (sync) and ``AsyncVercelClient``.
+
+Both execute the ``ApiCall`` objects of ``calls.py`` over one pooled httpx client (keep-alive), add
+team scoping and the bearer token, map error statuses to exceptions, and retry safe calls under a
+``RetryPolicy``. Neither knows anything of Airflow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from airflow_provider_vercel import __version__
+from airflow_provider_vercel.api import calls
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.create import CreateOutcome, IfExists, Sleep, get_or_create_flow, matching_stores
+from airflow_provider_vercel.api.errors import (
+    VercelApiError,
+    VercelRateLimitedError,
+    VercelResponseError,
+    VercelServerError,
+    VercelTransportError,
+    error_class_for,
+)
+from airflow_provider_vercel.api.models import (
+    BillingPlan,
+    ConfigurationProducts,
+    EnvVar,
+    IntegrationConfiguration,
+    Store,
+)
+from airflow_provider_vercel.api.retry import RetryPolicy, parse_retry_after, retrying_kwargs
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.vercel.com"
+T = TypeVar("T")
+
+
+class _ClientCore:
+    """Configuration and response handling shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        team_id: str | None = None,
+        team_slug: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        retry_policy: RetryPolicy | None = None,
+        max_connections: int = 10,
+    ) -> None:
+        self._token = check.token(token)
+        self.base_url = check.base_url(base_url)
+        self.team_id = check.require_id("team_id", team_id) if team_id is not None else None
+        self.team_slug = check.require_id("team_slug", team_slug) if team_slug is not None else None
+        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise check.VercelInputError(name, f"must be a number of seconds > 0, got {value!r}")
+        self.timeout = httpx.Timeout(float(timeout), connect=float(connect_timeout))
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        # Shared pause after a 429: every request of this client waits for the window the server named.
+        self._paused_until = 0.0
+
+    def __repr__(self) -> str:  # never show the token
+        team = self.team_id or self.team_slug or "personal account"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, team={team!r})"
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self._token}",
+            "Accept": "application/json",
+            "User-Agent": f"airflow-provider-vercel/{__version__}",
+        }
+
+    def _scoped(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        scoped = dict(params)
+        if self.team_id:
+            scoped["teamId"] = self.team_id
+        elif self.team_slug:
+            scoped["slug"] = self.team_slug
+        return scoped
+
+    def _scrub(self, text: str | None) -> str | None:
+        if text and self._token in text:
+            return text.replace(self._token, "***")
+        return text
+
+    def _transport_error(self, exc: httpx.HTTPError, call: calls.ApiCall) -> VercelTransportError:
+        if isinstance(exc, httpx.ConnectTimeout):
+            kind, sent = "connect timeout", False
+        elif isinstance(exc, httpx.ConnectError):
+            kind, sent = "connect", False
+        elif isinstance(exc, httpx.TimeoutException):
+            kind, sent = "timeout", True
+        elif isinstance(exc, httpx.RemoteProtocolError):
+            kind, sent = "connection dropped", True
+        elif isinstance(exc, httpx.ReadError):
+            kind, sent = "read", True
+        elif isinstance(exc, httpx.WriteError):
+            kind, sent = "write", True
+        else:
+            kind, sent = type(exc).__name__, True
+        return VercelTransportError(call.method, call.path, kind, sent)
+
+    def _retry_after(self, response: httpx.Response, error: Mapping[str, Any]) -> float | None:
+        seconds = parse_retry_after(response.headers.get("Retry-After"))
+        if seconds is not None:
+            return seconds
+        # No header: the documented 429 body says when the window resets (§6).
+        limit = error.get("limit") if isinstance(error.get("limit"), Mapping) else {}
+        reset_ms = limit.get("resetMs") if limit else None
+        reset_s = limit.get("reset") if limit else None
+        if isinstance(reset_ms, (int, float)):
+            return max(0.0, reset_ms / 1000 - time.time())
+        if isinstance(reset_s, (int, float)):
+            return max(0.0, reset_s - time.time())
+        return None
+
+    def _interpret(self, response: httpx.Response, call: calls.ApiCall) -> Any:
+        status = response.status_code
+        if 200 <= status < 300 or status in call.ok_statuses:
+            if status in call.ok_statuses and not 200 <= status < 300:
+                return False
+            data = None
+            if response.content.strip():
+                try:
+                    data = response.json()
+                except ValueError:
+                    raise VercelResponseError(call.method, call.path, "body is not valid JSON") from None
+            try:
+                return call.parse(data)
+            except VercelResponseError as exc:
+                raise VercelResponseError(call.method, call.path, exc.reason) from None
+        error: Mapping[str, Any] = {}
+        try:
+            body = response.json()
+            candidate = body.get("error") or body.get("err") if isinstance(body, dict) else None
+            if isinstance(candidate, Mapping):
+                error = candidate
+            elif isinstance(candidate, str):
+                error = {"message": candidate}
+        except ValueError:
+            pass
+        code = error.get("code") if isinstance(error.get("code"), str) else None
+        message = self._scrub(str(error["message"])) if error.get("message") is not None else None
+        cls = error_class_for(status)
+        if cls in (VercelRateLimitedError, VercelServerError):
+            retry_after = self._retry_after(response, error)
+            if cls is VercelRateLimitedError and retry_after:
+                self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
+            raise cls(status, code, message, call.method, call.path, retry_after=retry_after)
+        raise cls(status, code, message, call.method, call.path)
+
+    def _pause_remaining(self) -> float:
+        return max(0.0, self._paused_until - time.monotonic())
+
+    def _before_sleep(self, call: calls.ApiCall) -> Any:
+        def report(retry_state: Any) -> None:
+            exc = retry_state.outcome.exception()
+            log.warning(
+                "%s %s failed (%s); retrying in %.2fs (attempt %d of %d)",
+                call.method,
+                call.path,
+                _short(exc),
+                retry_state.upcoming_sleep,
+                retry_state.attempt_number + 1,
+                self.retry_policy.max_attempts,
+            )
+
+        return report
+
+
+def _short(exc: BaseException | None) -> str:
+    if isinstance(exc, VercelApiError):
+        return f"{exc.status} {exc.code or ''}".strip()
+    return str(exc)
+
+
+class VercelClient(_ClientCore):
+    """Synchronous Vercel client over one pooled ``httpx.Client``.
+
+    :param token: API token (bearer); never logged or shown.
+    :param base_url: API base URL; https unless the host is loopback.
+    :param team_id: team to act for (``team_…``), sent as ``teamId`` on every call.
+    :param team_slug: team slug, sent as ``slug`` when no team id is given.
+    :param timeout: seconds allowed for reading a response.
+    :param connect_timeout: seconds allowed for opening a connection.
+    :param retry_policy: how safe calls are retried.
+    :param max_connections: size of the connection pool.
+    :param transport: an httpx transport to use instead of the network (tests, proxies).
+    """
+
+    def __init__(self, token: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
+        super().__init__(token, **kwargs)
+        self._lock = threading.Lock()
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers=self._headers,
+            timeout=self.timeout,
+            limits=self.limits,
+            transport=transport,
+        )
+
+    def __enter__(self) -> VercelClient:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._http.close()
+
+    def _send_once(self, call: calls.ApiCall) -> Any:
+        pause = self._pause_remaining()
+        if pause:
+            time.sleep(pause)
+        try:
+            response = self._http.request(call.method, call.path, params=self._scoped(call.params), json=call.body)
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, call) from None
+        log.debug("%s %s -> %s", call.method, call.path, response.status_code)
+        return self._interpret(response, call)
+
+    def execute(self, call: calls.ApiCall) -> Any:
+        """Send ``call``, retrying it under the policy when it is safe."""
+        if not call.safe or self.retry_policy.max_attempts == 1:
+            return self._send_once(call)
+        from tenacity import Retrying
+
+        retrying = Retrying(**retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call)))
+        return retrying(self._send_once, call)
+
+    def _drive(self, flow: Generator[Any, Any, T]) -> T:
+        step = next(flow)
+        while True:
+            try:
+                if isinstance(step, Sleep):
+                    time.sleep(step.seconds)
+                    result = None
+                else:
+                    result = self.execute(step)
+            except Exception as exc:  # handed to the flow, which decides
+                try:
+                    step = flow.throw(exc)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
+                continue
+            try:
+                step = flow.send(result)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    def request(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """Call any endpoint and return its decoded JSON (None for an empty body)."""
+        return self.execute(calls.generic(method, path, params, json))
+
+    def list_configurations(
+        self, view: str = "account", installation_type: str | None = None, integration: str | None = None
+    ) -> list[IntegrationConfiguration]:
+        """Integration configurations of the team (§1).
+
+        :param view: ``account`` or ``project``.
+        :param installation_type: ``marketplace``, ``external`` or ``provisioning``.
+        :param integration: integration id (``oac_…``) or slug (``neon``).
+        """
+        return self.execute(calls.list_configurations(view, installation_type, integration))  # type: ignore[no-any-return]
+
+    def get_configuration(self, configuration_id: str) -> IntegrationConfiguration:
+        """One configuration (§5.5).
+
+        :param configuration_id: configuration id (``icfg_…``).
+        """
+        return self.execute(calls.get_configuration(configuration_id))  # type: ignore[no-any-return]
+
+    def list_products(self, configuration_id: str) -> ConfigurationProducts:
+        """Products a configuration can provision, with their metadata schemas (§2).
+
+        :param configuration_id: configuration id (``icfg_…``).
+        """
+        return self.execute(calls.list_products(configuration_id))  # type: ignore[no-any-return]
+
+    def list_billing_plans(
+        self,
+        integration: str,
+        product: str,
+        metadata: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+    ) -> list[BillingPlan]:
+        """Billing plans of a product (§3).
+
+        :param integration: integration id or slug.
+        :param product: product id or slug.
+        :param metadata: intended store metadata; prices may depend on it.
+        :param configuration_id: configuration id, for installation-scoped plans.
+        """
+        return self.execute(calls.list_billing_plans(integration, product, metadata, configuration_id))  # type: ignore[no-any-return]
+
+    def create_store(self, request: calls.CreateStoreRequest) -> Store | None:
+        """One POST creating a store; no retry, no existence check (prefer ``get_or_create_store``).
+
+        :param request: the validated create body.
+        """
+        return self.execute(calls.create_store(request))  # type: ignore[no-any-return]
+
+    def get_or_create_store(self, request: calls.CreateStoreRequest, if_exists: IfExists = "reuse") -> CreateOutcome:
+        """The store named ``request.name`` in the configuration, created at most once.
+
+        :param request: the validated create body.
+        :param if_exists: ``reuse`` an existing store of that name, or ``fail``.
+        """
+        return self._drive(get_or_create_flow(request, if_exists, self.retry_policy))
+
+    def get_store(self, store_id: str) -> Store:
+        """One store with its current status (§5.2).
+
+        :param store_id: store id (``store_…``).
+        """
+        store = self.execute(calls.get_store(store_id))
+        if store is None:
+            raise VercelResponseError("GET", f"/v1/storage/stores/{store_id}", "store is null")
+        return store  # type: ignore[no-any-return]
+
+    def list_stores(self, configuration_id: str | None = None) -> list[Store]:
+        """The team's stores, optionally of one configuration (§5.3).
+
+        :param configuration_id: configuration id to filter on.
+        """
+        return self.execute(calls.list_stores(configuration_id))  # type: ignore[no-any-return]
+
+    def find_stores(self, name: str, configuration_id: str, product: str | None = None) -> list[Store]:
+        """Stores called ``name`` in a configuration, oldest first.
+
+        :param name: store name.
+        :param configuration_id: configuration id.
+        :param product: product id or slug to match as well.
+        """
+        return matching_stores(self.list_stores(configuration_id), name, product)
+
+    def connect_store(
+        self,
+        configuration_id: str,
+        store_id: str,
+        project_id: str,
+        environments: Sequence[str] = check.ENV_TARGETS,
+        sensitive: bool | None = None,
+    ) -> bool:
+        """Connect a store to a project; False when it already was (§5.1).
+
+        :param configuration_id: configuration id of the store.
+        :param store_id: store id.
+        :param project_id: project id (``prj_…``).
+        :param environments: targets that get the env vars.
+        :param sensitive: make the env vars sensitive (unreadable afterwards).
+        """
+        return self.execute(calls.connect_store(configuration_id, store_id, project_id, environments, sensitive))  # type: ignore[no-any-return]
+
+    def disconnect_store(self, store_id: str, connection_id: str | None = None) -> bool:
+        """Disconnect one project connection, or all; False when there was nothing to remove.
+
+        :param store_id: store id.
+        :param connection_id: connection id (``spc_…``); None for all.
+        """
+        return self.execute(calls.disconnect_store(store_id, connection_id))  # type: ignore[no-any-return]
+
+    def delete_store(self, store_id: str) -> bool:
+        """Delete a store; False when it was already gone (§5.4).
+
+        :param store_id: store id.
+        """
+        return self.execute(calls.delete_store(store_id))  # type: ignore[no-any-return]
+
+    def list_project_env(self, project: str, decrypt: bool = False, git_branch: str | None = None) -> list[EnvVar]:
+        """A project's environment variables (§8.1).
+
+        :param project: project id or name.
+        :param decrypt: ask for decrypted values (deprecated by Vercel; prefer ``get_project_env``).
+        :param git_branch: only preview variables of this branch.
+        """
+        return self.execute(calls.list_project_env(project, decrypt, git_branch))  # type: ignore[no-any-return]
+
+    def get_project_env(self, project: str, env_id: str) -> EnvVar:
+        """One environment variable, decrypted when readable (§8.2).
+
+        :param project: project id or name.
+        :param env_id: the variable's id.
+        """
+        return self.execute(calls.get_project_env(project, env_id))  # type: ignore[no-any-return]
+
+
+class AsyncVercelClient(_ClientCore):
+    """Asynchronous twin of ``VercelClient`` over one pooled ``httpx.AsyncClient`` (triggers, bulk work).
+
+    Takes the same arguments as ``VercelClient``; ``transport`` is an ``httpx.AsyncBaseTransport``.
+    """
+
+    def __init__(self, token: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
+        super().__init__(token, **kwargs)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=self._headers,
+            timeout=self.timeout,
+            limits=self.limits,
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> AsyncVercelClient:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._http.aclose()
+
+    async def _send_once(self, call: calls.ApiCall) -> Any:
+        pause = self._pause_remaining()
+        if pause:
+            await asyncio.sleep(pause)
+        try:
+            response = await self._http.request(
+                call.method, call.path, params=self._scoped(call.params), json=call.body
+            )
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, call) from None
+        log.debug("%s %s -> %s", call.method, call.path, response.status_code)
+        return self._interpret(response, call)
+
+    async def execute(self, call: calls.ApiCall) -> Any:
+        """Send ``call``, retrying it under the policy when it is safe."""
+        if not call.safe or self.retry_policy.max_attempts == 1:
+            return await self._send_once(call)
+        from tenacity import AsyncRetrying
+
+        retrying = AsyncRetrying(**retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call)))
+        return await retrying(self._send_once, call)
+
+    async def _drive(self, flow: Generator[Any, Any, T]) -> T:
+        step = next(flow)
+        while True:
+            try:
+                if isinstance(step, Sleep):
+                    await asyncio.sleep(step.seconds)
+                    result = None
+                else:
+                    result = await self.execute(step)
+            except Exception as exc:
+                try:
+                    step = flow.throw(exc)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
+                continue
+            try:
+                step = flow.send(result)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    async def request(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """Call any endpoint and return its decoded JSON."""
+        return await self.execute(calls.generic(method, path, params, json))
+
+    async def list_configurations(
+        self, view: str = "account", installation_type: str | None = None, integration: str | None = None
+    ) -> list[IntegrationConfiguration]:
+        """See ``VercelClient.list_configurations``."""
+        return await self.execute(calls.list_configurations(view, installation_type, integration))  # type: ignore[no-any-return]
+
+    async def list_products(self, configuration_id: str) -> ConfigurationProducts:
+        """See ``VercelClient.list_products``."""
+        return await self.execute(calls.list_products(configuration_id))  # type: ignore[no-any-return]
+
+    async def list_billing_plans(
+        self,
+        integration: str,
+        product: str,
+        metadata: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+    ) -> list[BillingPlan]:
+        """See ``VercelClient.list_billing_plans``."""
+        return await self.execute(calls.list_billing_plans(integration, product, metadata, configuration_id))  # type: ignore[no-any-return]
+
+    async def get_or_create_store(
+        self, request: calls.CreateStoreRequest, if_exists: IfExists = "reuse"
+    ) -> CreateOutcome:
+        """See ``VercelClient.get_or_create_store``."""
+        return await self._drive(get_or_create_flow(request, if_exists, self.retry_policy))
+
+    async def get_store(self, store_id: str) -> Store:
+        """See ``VercelClient.get_store``."""
+        store = await self.execute(calls.get_store(store_id))
+        if store is None:
+            raise VercelResponseError("GET", f"/v1/storage/stores/{store_id}", "store is null")
+        return store  # type: ignore[no-any-return]
+
+    async def list_stores(self, configuration_id: str | None = None) -> list[Store]:
+        """See ``VercelClient.list_stores``."""
+        return await self.execute(calls.list_stores(configuration_id))  # type: ignore[no-any-return]
+
+    async def delete_store(self, store_id: str) -> bool:
+        """See ``VercelClient.delete_store``."""
+        return await self.execute(calls.delete_store(store_id))  # type: ignore[no-any-return]

@@ -1,0 +1,178 @@
+"""Argument checks run before any request is sent; each failure names the argument."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from airflow_provider_vercel.api.errors import VercelInputError
+
+CONFIGURATION_ID = re.compile(r"^icfg_[a-zA-Z0-9]+$")
+PRODUCT_ID = re.compile(r"^iap_[a-zA-Z0-9_]+$")
+PRODUCT_SLUG = re.compile(r"^[a-z0-9-]+$")
+STORE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Ids we pass through to paths: Vercel ids and slugs are all of this alphabet.
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
+CONFIGURATION_VIEWS = ("account", "project")
+INSTALLATION_TYPES = ("marketplace", "external", "provisioning")
+ENV_TARGETS = ("production", "preview", "development")
+# What an Airflow template renders when the XCom it pulled was empty.
+_UNRENDERED = {"none", "null", "undefined"}
+
+
+def require_text(argument: str, value: Any) -> str:
+    """A non-empty string, stripped; rejects the 'None' an empty XCom renders to."""
+    if not isinstance(value, str):
+        raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise VercelInputError(argument, "must not be empty")
+    if text.lower() in _UNRENDERED:
+        raise VercelInputError(
+            argument, f"is the string {text!r}: the template or XCom it came from produced nothing"
+        )
+    return text
+
+
+def require_id(argument: str, value: Any, pattern: re.Pattern[str] = SAFE_ID, shape: str = "") -> str:
+    """An id matching ``pattern``; ``shape`` describes it in the error."""
+    text = require_text(argument, value)
+    if not pattern.match(text):
+        expected = shape or "letters, digits, '_', '-' or '.'"
+        raise VercelInputError(argument, f"{text!r} is not a valid id ({expected})")
+    return text
+
+
+def configuration_id(value: Any, argument: str = "integration_configuration_id") -> str:
+    """A configuration id ``icfg_…``."""
+    return require_id(argument, value, CONFIGURATION_ID, "expected icfg_ followed by letters and digits")
+
+
+def product_id_or_slug(value: Any, argument: str = "product") -> str:
+    """A product id ``iap_…`` or a lowercase product slug."""
+    text = require_text(argument, value)
+    if not (PRODUCT_ID.match(text) or PRODUCT_SLUG.match(text)):
+        raise VercelInputError(
+            argument, f"{text!r} is neither a product id (iap_…) nor a product slug (lowercase letters, digits, '-')"
+        )
+    return text
+
+
+def store_name(value: Any, argument: str = "name") -> str:
+    """A store name: 1–128 characters of letters, digits, '_' and '-'."""
+    if not isinstance(value, str):
+        raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
+    if not value:
+        raise VercelInputError(argument, "must not be empty")
+    if len(value) > 128:
+        raise VercelInputError(argument, f"is {len(value)} characters long; the maximum is 128")
+    if not STORE_NAME.match(value):
+        bad = sorted({ch for ch in value if not re.match(r"[A-Za-z0-9_-]", ch)})
+        raise VercelInputError(argument, f"may contain only letters, digits, '_' and '-'; found {bad}")
+    return value
+
+
+def choice(argument: str, value: Any, allowed: Iterable[str]) -> str:
+    """One of ``allowed``."""
+    options = tuple(allowed)
+    if value not in options:
+        raise VercelInputError(argument, f"must be one of {list(options)}, got {value!r}")
+    return str(value)
+
+
+def optional_bool(argument: str, value: Any) -> bool | None:
+    """None or a real boolean (not 0/1 or 'true')."""
+    if value is not None and not isinstance(value, bool):
+        raise VercelInputError(argument, f"must be true or false, got {value!r}")
+    return value
+
+
+def prepayment_cents(value: Any, argument: str = "prepayment_amount_cents") -> int | None:
+    """None, or a whole number of cents >= 50 (the API's minimum)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise VercelInputError(argument, f"must be a whole number of cents, got {value!r}")
+    if value < 50:
+        raise VercelInputError(argument, f"must be at least 50 cents, got {value}")
+    return int(value)
+
+
+_METADATA_SCALARS = (str, int, float, bool)
+
+
+def metadata_values(value: Any, argument: str = "metadata") -> dict[str, Any]:
+    """A mapping of string keys to the value types the create body allows (§4)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise VercelInputError(argument, f"must be a mapping of field names to values, got {type(value).__name__}")
+    checked: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise VercelInputError(argument, f"keys must be non-empty strings, got {key!r}")
+        if isinstance(item, _METADATA_SCALARS):
+            checked[key] = item
+        elif isinstance(item, (list, tuple)) and (
+            all(isinstance(v, str) for v in item)
+            or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in item)
+        ):
+            checked[key] = list(item)
+        else:
+            raise VercelInputError(
+                f"{argument}.{key}",
+                "must be a string, number, boolean, or a list of strings or of numbers",
+            )
+    return checked
+
+
+def environments(value: Any, argument: str = "environments") -> list[str]:
+    """A non-empty list of target names (production, preview, development or a custom environment id)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise VercelInputError(argument, f"must be a non-empty list such as {list(ENV_TARGETS)}, got {value!r}")
+    return [require_text(argument, item) for item in value]
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url(value: Any, argument: str = "base_url") -> str:
+    """An http(s) URL; plain http only for loopback hosts (the token must never travel in clear)."""
+    text = require_text(argument, value).rstrip("/")
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise VercelInputError(argument, f"{text!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise VercelInputError(argument, "must not contain credentials; put the token in the connection password")
+    if parts.query or parts.fragment:
+        raise VercelInputError(argument, "must not contain a query string or fragment")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise VercelInputError(
+            argument, f"plain http is allowed only for loopback hosts; use https://{parts.netloc}{parts.path}"
+        )
+    return text
+
+
+def token(value: Any, argument: str = "token") -> str:
+    """A bearer token: a non-empty string without whitespace. The value is never echoed."""
+    if not isinstance(value, str) or not value.strip():
+        raise VercelInputError(argument, "is missing: set the API token (the connection's password)")
+    if any(ch.isspace() for ch in value.strip()):
+        raise VercelInputError(argument, "must not contain whitespace")
+    return value.strip()

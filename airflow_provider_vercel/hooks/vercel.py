@@ -1,0 +1,368 @@
+"""``VercelHook``: the Airflow connection of type ``vercel`` turned into a Vercel API client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import BaseHook
+
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.errors import VercelError, VercelInputError
+from airflow_provider_vercel.api.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from airflow_provider_vercel.api.calls import CreateStoreRequest
+    from airflow_provider_vercel.api.client import AsyncVercelClient, VercelClient
+    from airflow_provider_vercel.api.create import CreateOutcome
+    from airflow_provider_vercel.api.models import (
+        BillingPlan,
+        ConfigurationProducts,
+        EnvVar,
+        IntegrationConfiguration,
+        Store,
+    )
+
+DEFAULT_BASE_URL = "https://api.vercel.com"
+_RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything needed to build a client; ``token`` is excluded from repr.
+
+    :param token: the API token.
+    :param base_url: API base URL.
+    :param team_id: team id, if any.
+    :param team_slug: team slug, if any.
+    :param timeout: read timeout in seconds.
+    :param connect_timeout: connect timeout in seconds.
+    :param retry_policy: retry policy for safe calls.
+    """
+
+    token: str = field(repr=False)
+    base_url: str
+    team_id: str | None
+    team_slug: str | None
+    timeout: float
+    connect_timeout: float
+    retry_policy: RetryPolicy
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``VercelClient``/``AsyncVercelClient`` (after the token)."""
+        return {
+            "base_url": self.base_url,
+            "team_id": self.team_id,
+            "team_slug": self.team_slug,
+            "timeout": self.timeout,
+            "connect_timeout": self.connect_timeout,
+            "retry_policy": self.retry_policy,
+        }
+
+
+def _extra(extras: Mapping[str, Any], key: str) -> Any:
+    # Connections saved by older UIs prefix extras with extra__<conn_type>__.
+    value = extras.get(key)
+    if value in (None, ""):
+        value = extras.get(f"extra__vercel__{key}")
+    return None if value in (None, "") else value
+
+
+def _number(conn_id: str, key: str, value: Any, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a number, got {value!r}") from None
+    if number <= 0:
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be > 0, got {value!r}")
+    return number
+
+
+def _base_url(conn: Any) -> str:
+    host = (conn.host or "").strip()
+    if not host:
+        return DEFAULT_BASE_URL
+    if "://" not in host:
+        scheme = (conn.schema or "").strip().lower()
+        if scheme not in ("http", "https"):
+            scheme = "https"
+            if check._is_loopback(host.split(":")[0]):  # loopback: the emulator serves plain http
+                scheme = "http"
+        host = f"{scheme}://{host}"
+    if conn.port and host.count(":") < 2:
+        host = f"{host.rstrip('/')}:{conn.port}"
+    return host
+
+
+def settings_from_connection(conn: Any, overrides: Mapping[str, Any] | None = None) -> ClientSettings:
+    """Read token, base URL, team and timeouts from an Airflow connection; each bad field is named.
+
+    :param conn: the Airflow connection.
+    :param overrides: hook arguments that win over the connection (team_id, team_slug, base_url, timeout…).
+    """
+    conn_id = conn.conn_id or "vercel"
+    overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
+    extras: Mapping[str, Any] = conn.extra_dejson or {}
+    try:
+        token = check.token(conn.password)
+    except VercelInputError:
+        raise VercelInputError(
+            f"connection {conn_id!r} password",
+            "is empty: put the Vercel API token in the connection's password (shown as 'API token')",
+        ) from None
+    try:
+        base_url = check.base_url(overrides.get("base_url") or _base_url(conn))
+    except VercelInputError as exc:
+        raise VercelInputError(f"connection {conn_id!r} host", exc.reason) from None
+    retry_values = dict(_extra(extras, "retry") or {})
+    retry_values.update({key: extras[key] for key in _RETRY_KEYS if key in extras})
+    if isinstance(overrides.get("retry_policy"), RetryPolicy):
+        policy = overrides["retry_policy"]
+    else:
+        try:
+            policy = RetryPolicy.from_mapping(retry_values)
+        except VercelInputError as exc:
+            raise VercelInputError(f"connection {conn_id!r} extra {exc.argument}", exc.reason) from None
+    return ClientSettings(
+        token=token,
+        base_url=base_url,
+        team_id=overrides.get("team_id", _extra(extras, "team_id")),
+        team_slug=overrides.get("team_slug", _extra(extras, "team_slug")),
+        timeout=_number(conn_id, "timeout", overrides.get("timeout", _extra(extras, "timeout")), 30.0),
+        connect_timeout=_number(
+            conn_id, "connect_timeout", overrides.get("connect_timeout", _extra(extras, "connect_timeout")), 10.0
+        ),
+        retry_policy=policy,
+    )
+
+
+def _mask(value: str) -> None:
+    from airflow.providers.common.compat.sdk import mask_secret
+
+    mask_secret(value)
+
+
+class VercelHook(BaseHook):
+    """Interact with the Vercel REST API for Marketplace integration stores.
+
+    The connection (type ``vercel``) holds the API token in its password, an optional base URL in its
+    host (default ``https://api.vercel.com``; plain http only for loopback) and ``team_id`` or
+    ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout`` and retry settings
+    (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``).
+
+    :param vercel_conn_id: the Airflow connection id.
+    :param team_id: team id overriding the connection's.
+    :param team_slug: team slug overriding the connection's.
+    :param base_url: API base URL overriding the connection's host.
+    :param timeout: read timeout in seconds overriding the connection's.
+    :param retry_policy: retry policy overriding the connection's.
+    """
+
+    conn_name_attr = "vercel_conn_id"
+    default_conn_name = "vercel_default"
+    conn_type = "vercel"
+    hook_name = "Vercel"
+
+    def __init__(
+        self,
+        vercel_conn_id: str = default_conn_name,
+        *,
+        team_id: str | None = None,
+        team_slug: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.vercel_conn_id = check.require_text("vercel_conn_id", vercel_conn_id)
+        self._overrides = {
+            "team_id": team_id,
+            "team_slug": team_slug,
+            "base_url": base_url,
+            "timeout": timeout,
+            "retry_policy": retry_policy,
+        }
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Connection form layout for Airflow < 3.2 (newer versions read it from the provider info)."""
+        from airflow_provider_vercel.get_provider_info import UI_FIELD_BEHAVIOUR
+
+        return UI_FIELD_BEHAVIOUR
+
+    @cached_property
+    def settings(self) -> ClientSettings:
+        """Client settings read from the connection (once per hook); the token is registered for masking."""
+        settings = settings_from_connection(self.get_connection(self.vercel_conn_id), self._overrides)
+        _mask(settings.token)
+        return settings
+
+    @cached_property
+    def client(self) -> VercelClient:
+        """The hook's one pooled client, reused for its whole life."""
+        from airflow_provider_vercel.api.client import VercelClient
+
+        return VercelClient(self.settings.token, **self.settings.client_kwargs())
+
+    def get_conn(self) -> VercelClient:
+        """The API client (Airflow's conventional accessor)."""
+        return self.client
+
+    async def aget_settings(self) -> ClientSettings:
+        """Client settings read without blocking the event loop (triggers)."""
+        if "settings" in self.__dict__:
+            return self.settings
+        try:
+            from airflow.providers.common.compat.connection import get_async_connection
+
+            conn = await get_async_connection(self.vercel_conn_id, self)
+        except ImportError:  # older common-compat
+            from asgiref.sync import sync_to_async
+
+            conn = await sync_to_async(self.get_connection)(self.vercel_conn_id)
+        settings = settings_from_connection(conn, self._overrides)
+        _mask(settings.token)
+        self.__dict__["settings"] = settings
+        return settings
+
+    async def aget_client(self) -> AsyncVercelClient:
+        """A new async client (the caller closes it with ``aclose``)."""
+        from airflow_provider_vercel.api.client import AsyncVercelClient
+
+        settings = await self.aget_settings()
+        return AsyncVercelClient(settings.token, **settings.client_kwargs())
+
+    def close(self) -> None:
+        """Close the pooled connections, if a client was built."""
+        client = self.__dict__.pop("client", None)
+        if client is not None:
+            client.close()
+
+    def test_connection(self) -> tuple[bool, str]:
+        """One cheap GET (list configurations); never raises."""
+        from airflow_provider_vercel.api.client import VercelClient
+
+        try:
+            settings = self.settings
+            # A form's test button must answer quickly: at most one retry, within 10 seconds.
+            quick = RetryPolicy(max_attempts=2, backoff_initial=0.5, max_elapsed=10.0)
+            kwargs = {**settings.client_kwargs(), "retry_policy": quick}
+            with VercelClient(settings.token, **kwargs) as client:
+                configurations = client.list_configurations(view="account")
+        except VercelError as exc:
+            return False, str(exc)
+        except Exception as exc:  # the UI shows the message; it must not crash
+            return False, f"{type(exc).__name__}: {exc}"
+        team = self.settings.team_id or self.settings.team_slug or "the token's personal account"
+        return True, f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for {team}."
+
+    # Thin delegations, so DAG code can use the hook alone. Arguments are checked by the API layer.
+
+    def list_configurations(
+        self, view: str = "account", installation_type: str | None = None, integration: str | None = None
+    ) -> list[IntegrationConfiguration]:
+        """Integration configurations of the team.
+
+        :param view: ``account`` or ``project``.
+        :param installation_type: ``marketplace``, ``external`` or ``provisioning``.
+        :param integration: integration id or slug.
+        """
+        return self.client.list_configurations(view, installation_type, integration)
+
+    def get_configuration(self, configuration_id: str) -> IntegrationConfiguration:
+        """One configuration.
+
+        :param configuration_id: configuration id (``icfg_…``).
+        """
+        return self.client.get_configuration(configuration_id)
+
+    def list_products(self, configuration_id: str) -> ConfigurationProducts:
+        """Products of a configuration, with their metadata schemas.
+
+        :param configuration_id: configuration id (``icfg_…``).
+        """
+        return self.client.list_products(configuration_id)
+
+    def list_billing_plans(
+        self,
+        integration: str,
+        product: str,
+        metadata: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+    ) -> list[BillingPlan]:
+        """Billing plans of a product; prices may depend on ``metadata``.
+
+        :param integration: integration id or slug.
+        :param product: product id or slug.
+        :param metadata: intended store metadata.
+        :param configuration_id: configuration id.
+        """
+        return self.client.list_billing_plans(integration, product, metadata, configuration_id)
+
+    def get_or_create_store(self, request: CreateStoreRequest, if_exists: str = "reuse") -> CreateOutcome:
+        """Create a store at most once (reusing one of the same name), safe across retries.
+
+        :param request: the validated create body.
+        :param if_exists: ``reuse`` or ``fail``.
+        """
+        return self.client.get_or_create_store(request, if_exists)  # type: ignore[arg-type]
+
+    def get_store(self, store_id: str) -> Store:
+        """One store with its current status.
+
+        :param store_id: store id.
+        """
+        return self.client.get_store(store_id)
+
+    def list_stores(self, configuration_id: str | None = None) -> list[Store]:
+        """The team's stores, optionally of one configuration.
+
+        :param configuration_id: configuration id.
+        """
+        return self.client.list_stores(configuration_id)
+
+    def connect_store(
+        self,
+        configuration_id: str,
+        store_id: str,
+        project_id: str,
+        environments: Sequence[str] = check.ENV_TARGETS,
+        sensitive: bool | None = None,
+    ) -> bool:
+        """Connect a store to a project; False when it already was.
+
+        :param configuration_id: the store's configuration id.
+        :param store_id: store id.
+        :param project_id: project id.
+        :param environments: targets that receive the env vars.
+        :param sensitive: make the env vars sensitive (unreadable afterwards).
+        """
+        return self.client.connect_store(configuration_id, store_id, project_id, environments, sensitive)
+
+    def disconnect_store(self, store_id: str, connection_id: str | None = None) -> bool:
+        """Disconnect one project connection or all of them.
+
+        :param store_id: store id.
+        :param connection_id: connection id, or None for all.
+        """
+        return self.client.disconnect_store(store_id, connection_id)
+
+    def delete_store(self, store_id: str) -> bool:
+        """Delete a store; False when it was already gone.
+
+        :param store_id: store id.
+        """
+        return self.client.delete_store(store_id)
+
+    def list_project_env(self, project: str, decrypt: bool = False) -> list[EnvVar]:
+        """A project's environment variables.
+
+        :param project: project id or name.
+        :param decrypt: ask for decrypted values.
+        """
+        return self.client.list_project_env(project, decrypt)
