@@ -1,0 +1,82 @@
+"""Run the emulator in the foreground: ``python -m airflow_provider_vercel.emulator --port 8765``.
+
+Prints one line with the URL and the seed's tokens, then serves until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from .state import DEFAULT_READY_DELAY
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m airflow_provider_vercel.emulator", description="Local emulator of the Vercel REST API."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="TCP port; 0 picks a free one (default 8765)")
+    parser.add_argument("--seed", default=None, help="seed JSON file (default: the packaged seed.json)")
+    parser.add_argument(
+        "--ready-delay",
+        type=float,
+        default=DEFAULT_READY_DELAY,
+        help=f"seconds a new store stays 'initializing' (default {DEFAULT_READY_DELAY})",
+    )
+    parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, serve until a stop signal, return the exit status.
+
+    argv: command-line arguments without the program name; None reads ``sys.argv``.
+    """
+    args = _parser().parse_args(argv)
+    if args.ready_delay < 0:
+        print("--ready-delay must be >= 0", file=sys.stderr)
+        return 2
+    # Handlers go in before the server starts, so a signal during startup also stops cleanly.
+    stop = threading.Event()
+    previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _serve(args, stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
+    """Start the server, print its line, wait for ``stop``, stop it; return the exit status."""
+    from .server import EmulatorServer
+
+    try:
+        server = EmulatorServer(
+            args.seed, ready_delay=args.ready_delay, host=args.host, port=args.port, log_level=args.log_level
+        )
+        server.start()
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"cannot start the Vercel emulator: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Vercel emulator listening on {server.url} team_id={server.team_id} team_slug={server.team_slug} "
+        f"admin_token={server.admin_token} member_token={server.member_token} "
+        f"nopay_admin_token={server.nopay_admin_token} other_team_token={server.other_team_token}",
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            if not server.running:
+                print("the Vercel emulator stopped unexpectedly", file=sys.stderr)
+                return 1
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,412 @@
+"""Fault injection, configurable at run time from Python (``server.faults``) or over HTTP.
+
+One-shot faults apply to the next ``n`` requests that match their optional method and path-prefix
+filters, first registered first served, one fault per request. Kinds:
+
+- ``rate_limit``: 429 with ``Retry-After`` and ``X-RateLimit-*`` headers, without calling the endpoint.
+- ``server_error``: a 5xx error body, without calling the endpoint.
+- ``delay``: sleep (asynchronously), then answer normally; if the client gave up meanwhile the endpoint
+  is not called (logged as status 499).
+- ``malformed_json``: call the endpoint, then send its status with a body that is not valid JSON.
+- ``reset_connection``: drop the connection before anything is processed or sent.
+- ``commit_then_drop`` / ``commit_then_error`` / ``commit_then_delay``: call the endpoint (the store IS
+  created), then drop the connection mid-response, answer 5xx, or answer late. They default to the
+  create-store POST.
+
+Steady settings: ``rate_limit_window(max_requests, per_seconds)`` (sliding window; beyond the budget
+429 with the exact ``Retry-After``) and ``latency_seconds`` (added to every request).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+CREATE_STORE_PATH = "/v1/storage/stores/integration/direct"
+
+PRE_FAULTS = ("rate_limit", "server_error", "delay", "reset_connection")
+POST_FAULTS = ("malformed_json", "commit_then_drop", "commit_then_error", "commit_then_delay")
+FAULT_KINDS = PRE_FAULTS + POST_FAULTS
+
+_SERVER_ERROR_STATUSES = (500, 502, 503, 504)
+_COMMIT_ERROR_STATUSES = (500, 502, 503, 504)
+
+
+@dataclass
+class Fault:
+    """One registered fault.
+
+    id: registration number.
+    kind: one of ``FAULT_KINDS``.
+    remaining: how many more requests it applies to.
+    method: HTTP method filter, or None for any.
+    path: URL path prefix filter, or None for any.
+    status: status for the 5xx kinds.
+    seconds: sleep for the delay kinds.
+    retry_after: seconds for ``Retry-After``, or None for no header.
+    http_date: send ``Retry-After`` as an HTTP date instead of seconds.
+    limit: ``X-RateLimit-Limit`` / ``error.limit.total`` for rate limits.
+    """
+
+    id: int
+    kind: str
+    remaining: int
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    seconds: float | None = None
+    retry_after: int | None = None
+    http_date: bool = False
+    limit: int = 100
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this fault applies to a request.
+
+        method: request method.
+        path: request URL path.
+        """
+        if self.remaining <= 0:
+            return False
+        if self.method is not None and self.method != method.upper():
+            return False
+        return self.path is None or path.startswith(self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able description."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "remaining": self.remaining,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "seconds": self.seconds,
+            "retry_after": self.retry_after,
+            "http_date": self.http_date,
+            "limit": self.limit,
+        }
+
+
+@dataclass
+class WindowVerdict:
+    """Outcome of the steady rate-limit window for one request.
+
+    admitted: whether the request is within budget.
+    limit: the window's budget.
+    remaining: requests left in the window after this one.
+    reset_at: epoch seconds when the oldest counted request leaves the window.
+    retry_after: whole seconds to wait (only when not admitted).
+    """
+
+    admitted: bool
+    limit: int
+    remaining: int
+    reset_at: float
+    retry_after: int = 0
+
+
+@dataclass
+class _Window:
+    max_requests: int
+    per_seconds: float
+    hits: deque[float] = field(default_factory=deque)
+
+
+def retry_after_header(seconds: int, http_date: bool) -> str:
+    """Format a ``Retry-After`` value.
+
+    seconds: how long to wait.
+    http_date: format as an HTTP date that many seconds ahead instead of a number.
+    """
+    return formatdate(time.time() + seconds, usegmt=True) if http_date else str(seconds)
+
+
+def _count(n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError("n (count) must be a positive integer")
+    return n
+
+
+def _seconds(value: Any, name: str = "seconds") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a non-negative number")
+    return float(value)
+
+
+def _method(method: Any) -> str | None:
+    if method is None:
+        return None
+    if not isinstance(method, str) or not method.isalpha():
+        raise ValueError("method must be an HTTP method name")
+    return method.upper()
+
+
+def _path(path: Any) -> str | None:
+    if path is None:
+        return None
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError("path must be a URL path prefix starting with /")
+    return path
+
+
+def _retry_after(value: Any, http_date: bool) -> tuple[int | None, bool]:
+    """Accept seconds, None, or ``"http-date"`` / ``"http-date:N"`` (an HTTP date N seconds ahead)."""
+    if value is None:
+        return None, http_date
+    if isinstance(value, str):
+        head, _, tail = value.partition(":")
+        if head != "http-date":
+            raise ValueError('retry_after must be seconds, None, "http-date" or "http-date:N"')
+        return (_retry_after(int(tail), True)[0] if tail else 2), True
+    return math.ceil(_seconds(value, "retry_after")), http_date
+
+
+class Faults:
+    """Registry of faults and steady settings; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._faults: list[Fault] = []
+        self._window: _Window | None = None
+        self._latency = 0.0
+
+    # ------------------------------------------------------------------ registration
+    def _register(self, kind: str, n: Any, **fields: Any) -> Fault:
+        fault = Fault(id=next(self._ids), kind=kind, remaining=_count(n), **fields)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def rate_limit(
+        self,
+        n: int = 1,
+        retry_after: int | float | str | None = 1,
+        *,
+        http_date: bool = False,
+        limit: int = 100,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> Fault:
+        """Answer 429 to the next ``n`` matching requests.
+
+        n: how many requests.
+        retry_after: seconds for ``Retry-After``; None sends no header; ``"http-date"`` or
+            ``"http-date:N"`` sends an HTTP date (2 or N seconds ahead).
+        http_date: send ``retry_after`` seconds as an HTTP date.
+        limit: the advertised request budget.
+        method: only requests with this method.
+        path: only requests whose path starts with this.
+        """
+        seconds, as_date = _retry_after(retry_after, http_date)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError("limit must be a positive integer")
+        return self._register(
+            "rate_limit",
+            n,
+            retry_after=seconds,
+            http_date=as_date,
+            limit=limit,
+            method=_method(method),
+            path=_path(path),
+        )
+
+    def server_error(
+        self,
+        n: int = 1,
+        status: int = 500,
+        *,
+        retry_after: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> Fault:
+        """Answer a 5xx to the next ``n`` matching requests without calling the endpoint.
+
+        n: how many requests.
+        status: 500, 502, 503 or 504.
+        retry_after: seconds for a ``Retry-After`` header, or None.
+        method: only requests with this method.
+        path: only requests whose path starts with this.
+        """
+        if status not in _SERVER_ERROR_STATUSES:
+            raise ValueError(f"status must be one of {_SERVER_ERROR_STATUSES}")
+        seconds, _ = _retry_after(retry_after, False)
+        return self._register(
+            "server_error", n, status=status, retry_after=seconds, method=_method(method), path=_path(path)
+        )
+
+    def delay(self, n: int = 1, seconds: float = 1.0, *, method: str | None = None, path: str | None = None) -> Fault:
+        """Sleep before answering the next ``n`` matching requests.
+
+        n: how many requests.
+        seconds: how long.
+        method: only requests with this method.
+        path: only requests whose path starts with this.
+        """
+        return self._register("delay", n, seconds=_seconds(seconds), method=_method(method), path=_path(path))
+
+    def malformed_json(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> Fault:
+        """Process the next ``n`` matching requests but send a body that is not valid JSON.
+
+        n: how many requests.
+        method: only requests with this method.
+        path: only requests whose path starts with this.
+        """
+        return self._register("malformed_json", n, method=_method(method), path=_path(path))
+
+    def reset_connection(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> Fault:
+        """Drop the connection of the next ``n`` matching requests before processing them.
+
+        n: how many requests.
+        method: only requests with this method.
+        path: only requests whose path starts with this.
+        """
+        return self._register("reset_connection", n, method=_method(method), path=_path(path))
+
+    def commit_then_drop(
+        self, n: int = 1, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
+    ) -> Fault:
+        """Process the request (the store is created), then drop the connection mid-response.
+
+        n: how many requests.
+        method: only requests with this method (default POST).
+        path: only requests whose path starts with this (default the create-store path).
+        """
+        return self._register("commit_then_drop", n, method=_method(method), path=_path(path))
+
+    def commit_then_error(
+        self, n: int = 1, status: int = 500, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
+    ) -> Fault:
+        """Process the request (the store is created), then answer a 5xx instead of its response.
+
+        n: how many requests.
+        status: 500, 502, 503 or 504.
+        method: only requests with this method (default POST).
+        path: only requests whose path starts with this (default the create-store path).
+        """
+        if status not in _COMMIT_ERROR_STATUSES:
+            raise ValueError(f"status must be one of {_COMMIT_ERROR_STATUSES}")
+        return self._register("commit_then_error", n, status=status, method=_method(method), path=_path(path))
+
+    def commit_then_delay(
+        self, n: int = 1, seconds: float = 5.0, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
+    ) -> Fault:
+        """Process the request (the store is created), then hold the response back.
+
+        n: how many requests.
+        seconds: how long to hold the response.
+        method: only requests with this method (default POST).
+        path: only requests whose path starts with this (default the create-store path).
+        """
+        return self._register(
+            "commit_then_delay", n, seconds=_seconds(seconds), method=_method(method), path=_path(path)
+        )
+
+    def rate_limit_window(self, max_requests: int | None, per_seconds: float = 1.0) -> None:
+        """Allow at most ``max_requests`` per sliding ``per_seconds``; None switches it off.
+
+        max_requests: budget per window, or None to disable.
+        per_seconds: window length.
+        """
+        if max_requests is None:
+            with self._lock:
+                self._window = None
+            return
+        _count(max_requests)
+        per = _seconds(per_seconds, "per_seconds")
+        if per <= 0:
+            raise ValueError("per_seconds must be positive")
+        with self._lock:
+            self._window = _Window(max_requests, per)
+
+    @property
+    def latency_seconds(self) -> float:
+        """Seconds added to every non-control request."""
+        return self._latency
+
+    @latency_seconds.setter
+    def latency_seconds(self, seconds: float) -> None:
+        self._latency = _seconds(seconds, "latency_seconds")
+
+    def clear(self) -> None:
+        """Remove every fault, the rate-limit window and the latency."""
+        with self._lock:
+            self._faults.clear()
+            self._window = None
+            self._latency = 0.0
+
+    def add(self, spec: Any) -> Fault | None:
+        """Register a fault from a JSON spec such as ``{"kind": "rate_limit", "n": 2, "retry_after": 1}``.
+
+        spec: a dict with ``kind`` plus that kind's arguments (``n`` or ``count``, ``status``, ``seconds``,
+            ``retry_after``, ``http_date``, ``limit``, ``method``, ``path``; ``max_requests`` and
+            ``per_seconds`` for ``rate_limit_window``; ``seconds`` for ``latency``).
+        """
+        if not isinstance(spec, dict):
+            raise ValueError("a fault spec must be a JSON object")
+        args = dict(spec)
+        kind = args.pop("kind", None)
+        if "count" in args and "n" not in args:
+            args["n"] = args.pop("count")
+        if kind == "rate_limit_window":
+            self.rate_limit_window(args.get("max_requests"), args.get("per_seconds", 1.0))
+            return None
+        if kind == "latency":
+            self.latency_seconds = args.get("seconds", 0.0)
+            return None
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join((*FAULT_KINDS, 'rate_limit_window', 'latency'))}")
+        try:
+            return getattr(self, kind)(**args)
+        except TypeError as exc:
+            raise ValueError(f"bad arguments for {kind}: {exc}") from exc
+
+    # ------------------------------------------------------------------ use
+    def take(self, method: str, path: str) -> Fault | None:
+        """Consume and return the first fault matching a request, or None.
+
+        method: request method.
+        path: request URL path.
+        """
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    fault.remaining -= 1
+                    return fault
+            self._faults = [f for f in self._faults if f.remaining > 0]
+            return None
+
+    def check_window(self) -> WindowVerdict | None:
+        """Count a request against the rate-limit window; None when no window is set."""
+        with self._lock:
+            window = self._window
+            if window is None:
+                return None
+            now = time.monotonic()
+            while window.hits and window.hits[0] <= now - window.per_seconds:
+                window.hits.popleft()
+            if len(window.hits) < window.max_requests:
+                window.hits.append(now)
+                oldest = window.hits[0]
+                reset_at = time.time() + (oldest + window.per_seconds - now)
+                return WindowVerdict(True, window.max_requests, window.max_requests - len(window.hits), reset_at)
+            wait = window.hits[0] + window.per_seconds - now
+            return WindowVerdict(False, window.max_requests, 0, time.time() + wait, max(1, math.ceil(wait)))
+
+    def describe(self) -> dict[str, Any]:
+        """Return active faults and settings as JSON."""
+        with self._lock:
+            window = self._window
+            return {
+                "faults": [f.to_dict() for f in self._faults if f.remaining > 0],
+                "rate_limit_window": None
+                if window is None
+                else {"max_requests": window.max_requests, "per_seconds": window.per_seconds},
+                "latency_seconds": self._latency,
+            }

@@ -1,0 +1,170 @@
+"""Control endpoints under ``/_emulator/``: faults, settings, store status rules, request log, reset.
+
+They let another process (an Airflow worker, a benchmark) drive the emulator. They are left out of the
+OpenAPI document (a fuzzer must not reset the state it is exploring) and out of the request log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from .bodies import json_object_body, parse_json
+from .errors import bad_request
+from .faults import Faults
+from .requestlog import RequestLog
+from .responses import JSONResponse
+from .state import STORE_STATUSES, EmulatorState
+
+router = APIRouter(prefix="/_emulator", include_in_schema=False)
+
+
+def _parts(request: Request) -> tuple[EmulatorState, Faults, RequestLog]:
+    app_state = request.app.state
+    return app_state.emulator_state, app_state.emulator_faults, app_state.emulator_log
+
+
+def _settings(state: EmulatorState, faults: Faults) -> dict[str, Any]:
+    return {
+        "ready_delay": state.ready_delay,
+        "reject_duplicate_names": state.reject_duplicate_names,
+        "latency_seconds": faults.latency_seconds,
+    }
+
+
+@router.get("/health")
+async def health() -> JSONResponse:
+    """Answer ``{"ok": true}`` once the server is up."""
+    return JSONResponse({"ok": True})
+
+
+@router.get("/info")
+async def info(request: Request) -> JSONResponse:
+    """Return the seed's tokens, team and configuration ids, for callers without Python access."""
+    state, _, _ = _parts(request)
+    with state.lock:
+        team = state.default_team() or {}
+        configurations = {
+            state.integrations[c["integrationId"]]["slug"]: c["id"]
+            for c in state.team_configurations(team.get("id", ""))
+        }
+        tokens = {p.alias: p.token for p in state.principals.values() if p.alias}
+        projects = {p["name"]: p["id"] for p in state.projects.values() if p.get("teamId") == team.get("id")}
+    return JSONResponse(
+        {
+            "team_id": team.get("id"),
+            "team_slug": team.get("slug"),
+            "tokens": tokens,
+            "configurations": configurations,
+            "projects": projects,
+        }
+    )
+
+
+@router.post("/reset")
+async def reset(request: Request) -> JSONResponse:
+    """Reset state, faults and the request log."""
+    state, faults, log = _parts(request)
+    state.reset()
+    faults.clear()
+    log.clear()
+    return JSONResponse({"ok": True})
+
+
+@router.get("/faults")
+async def list_faults(request: Request) -> JSONResponse:
+    """Return active faults, the rate-limit window and the latency."""
+    _, faults, _ = _parts(request)
+    return JSONResponse(faults.describe())
+
+
+@router.post("/faults")
+async def add_faults(request: Request) -> JSONResponse:
+    """Register one fault spec or a list of them (see ``Faults.add``)."""
+    _, faults, _ = _parts(request)
+    raw = await request.body()
+    try:
+        specs = parse_json(raw)
+    except ValueError:
+        raise bad_request("The body must be a fault spec object or an array of them.") from None
+    for spec in specs if isinstance(specs, list) else [specs]:
+        try:
+            faults.add(spec)
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+    return JSONResponse(faults.describe())
+
+
+@router.delete("/faults")
+async def clear_faults(request: Request) -> JSONResponse:
+    """Remove every fault, the rate-limit window and the latency."""
+    _, faults, _ = _parts(request)
+    faults.clear()
+    return JSONResponse(faults.describe())
+
+
+@router.get("/settings")
+async def get_settings(request: Request) -> JSONResponse:
+    """Return ``ready_delay``, ``reject_duplicate_names`` and ``latency_seconds``."""
+    state, faults, _ = _parts(request)
+    return JSONResponse(_settings(state, faults))
+
+
+@router.post("/settings")
+async def set_settings(request: Request) -> JSONResponse:
+    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``latency_seconds``."""
+    state, faults, _ = _parts(request)
+    body = await json_object_body(request)
+    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "latency_seconds"}
+    if unknown:
+        raise bad_request(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    delay = body.get("ready_delay", state.ready_delay)
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        raise bad_request("ready_delay must be a non-negative number.")
+    reject = body.get("reject_duplicate_names", state.reject_duplicate_names)
+    if not isinstance(reject, bool):
+        raise bad_request("reject_duplicate_names must be a boolean.")
+    try:
+        faults.latency_seconds = body.get("latency_seconds", faults.latency_seconds)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    with state.lock:
+        state.ready_delay = float(delay)
+        state.reject_duplicate_names = reject
+    return JSONResponse(_settings(state, faults))
+
+
+@router.post("/store-status")
+async def set_store_status(request: Request) -> JSONResponse:
+    """Body ``{"match": "<store id or name prefix>", "status": "error"}``: make those stores end so."""
+    state, _, _ = _parts(request)
+    body = await json_object_body(request)
+    try:
+        state.set_final_status_for(body.get("match"), body.get("status"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise bad_request(f"{exc} (statuses: {', '.join(STORE_STATUSES)})") from None
+    return JSONResponse({"ok": True})
+
+
+@router.delete("/store-status")
+async def clear_store_status(request: Request) -> JSONResponse:
+    """Drop every store-status rule."""
+    state, _, _ = _parts(request)
+    state.clear_final_statuses()
+    return JSONResponse({"ok": True})
+
+
+@router.get("/requests")
+async def requests_log(request: Request) -> JSONResponse:
+    """Return ``{"requests": [...]}``: every non-control request, in arrival order."""
+    _, _, log = _parts(request)
+    return JSONResponse({"requests": log.entries()})
+
+
+@router.delete("/requests")
+async def clear_requests(request: Request) -> JSONResponse:
+    """Empty the request log."""
+    _, _, log = _parts(request)
+    log.clear()
+    return JSONResponse({"ok": True})

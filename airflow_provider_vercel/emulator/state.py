@@ -1,0 +1,489 @@
+"""In-memory state of the emulated Vercel account: teams, tokens, catalog, projects, stores, env vars.
+
+Everything is loaded from a seed (``seed.json`` beside this file by default) and ``reset()`` goes back to
+it. One re-entrant lock guards all of it: request handlers run on the server's event-loop thread while
+tests and benchmarks poke at the state from theirs. Multi-step operations (check then insert) hold
+``state.lock`` across the steps.
+
+Store status is computed when read, never by a background thread: a store is ``initializing`` until
+``ready_delay`` seconds (the value in force when it was created) have passed, then takes its final
+status: ``available`` unless a rule from ``set_final_status_for`` or a name convention says otherwise.
+Name conventions, usable from a DAG without Python access:
+
+- ``emu-error-…`` ends in ``error``; ``emu-suspended-…`` in ``suspended``;
+  ``emu-uninstalled-…`` in ``uninstalled``; ``emu-stuck-…`` stays ``initializing`` forever.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .backends import SecretBackend, default_backends
+
+DEFAULT_SEED_PATH = Path(__file__).with_name("seed.json")
+DEFAULT_READY_DELAY = 0.2
+
+#: Final store statuses a rule may select; ``initializing`` means "never becomes ready".
+STORE_STATUSES = (
+    "available",
+    "error",
+    "initializing",
+    "onboarding",
+    "suspended",
+    "limits-exceeded-suspended",
+    "limits-exceeded-suspended-store-count",
+    "uninstalled",
+)
+
+#: Name prefixes that pick a final status without any control call.
+NAME_CONVENTIONS = {
+    "emu-error-": "error",
+    "emu-suspended-": "suspended",
+    "emu-uninstalled-": "uninstalled",
+    "emu-stuck-": "initializing",
+}
+
+# Stores and partner resources use two vocabularies (vercel-api.md §7.5).
+_EXTERNAL_STATUS = {
+    "available": "ready",
+    "initializing": "pending",
+    "onboarding": "onboarding",
+    "error": "error",
+    "suspended": "suspended",
+    "limits-exceeded-suspended": "suspended",
+    "limits-exceeded-suspended-store-count": "suspended",
+    "uninstalled": "uninstalled",
+}
+
+
+def now_ms() -> int:
+    """Return the current time in epoch milliseconds."""
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a bearer token belongs to.
+
+    token: the token string.
+    alias: the seed's name for it (``admin``, ``member``…).
+    user_id: the owning user.
+    team_id: the team the user belongs to.
+    role: ``admin`` or ``member``.
+    """
+
+    token: str
+    alias: str
+    user_id: str
+    team_id: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the token may create, connect and delete."""
+        return self.role == "admin"
+
+
+@dataclass
+class Connection:
+    """A store connected to a project.
+
+    id: connection id (``spc_…``).
+    project_id: the project.
+    environments: env var targets (standard names or custom environment ids).
+    env_var_prefix: prefix put before every secret name, or None.
+    sensitive: whether the env vars were written as ``sensitive``.
+    env_var_ids: ids of the env vars this connection wrote.
+    created_at: epoch ms.
+    """
+
+    id: str
+    project_id: str
+    environments: list[str]
+    env_var_prefix: str | None
+    sensitive: bool
+    env_var_ids: list[str] = field(default_factory=list)
+    created_at: int = 0
+
+
+@dataclass
+class Store:
+    """An integration store.
+
+    id: ``store_…``.
+    name: caller-chosen name.
+    team_id: owning team.
+    configuration_id: the configuration it was created under.
+    integration_id: the integration (``oac_…``).
+    product_id: the product (``iap_…``).
+    metadata: validated metadata, defaults applied.
+    billing_plan: the plan object as shown when it was chosen.
+    secrets: secret name -> value.
+    external_resource_id: the partner's id.
+    created_at: epoch ms.
+    updated_at: epoch ms.
+    ready_at: epoch seconds at which ``initializing`` ends.
+    external_id: caller's tracking id (stored, never echoed, as in the real API).
+    protocol_settings: caller's protocolSettings, echoed.
+    source: ``source`` from the request.
+    created_by: user id of the creator.
+    connections: project connections.
+    deleted: set once deleted.
+    """
+
+    id: str
+    name: str
+    team_id: str
+    configuration_id: str
+    integration_id: str
+    product_id: str
+    metadata: dict[str, Any]
+    billing_plan: dict[str, Any]
+    secrets: dict[str, str]
+    external_resource_id: str
+    created_at: int
+    updated_at: int
+    ready_at: float
+    external_id: str | None = None
+    protocol_settings: dict[str, Any] | None = None
+    source: str = "marketplace"
+    created_by: str = ""
+    connections: list[Connection] = field(default_factory=list)
+    deleted: bool = False
+
+
+@dataclass
+class EnvVar:
+    """A project environment variable.
+
+    id: env var id.
+    project_id: owning project.
+    key: variable name.
+    value: plaintext value.
+    type: ``plain``, ``encrypted``, ``sensitive``…
+    target: standard targets (production/preview/development).
+    custom_environment_ids: custom environment ids it targets.
+    git_branch: preview branch it is limited to, or None.
+    configuration_id: the integration configuration that wrote it, or None.
+    content_hint: ``contentHint`` object, or None.
+    created_at: epoch ms.
+    updated_at: epoch ms.
+    comment: free text, or None.
+    """
+
+    id: str
+    project_id: str
+    key: str
+    value: str
+    type: str
+    target: list[str]
+    custom_environment_ids: list[str] = field(default_factory=list)
+    git_branch: str | None = None
+    configuration_id: str | None = None
+    content_hint: dict[str, Any] | None = None
+    created_at: int = 0
+    updated_at: int = 0
+    comment: str | None = None
+
+
+def load_seed(path: str | Path) -> dict[str, Any]:
+    """Read a seed file.
+
+    path: JSON file with the same layout as the default ``seed.json``.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read emulator seed {path}: {exc}") from exc
+    missing = [k for k in ("teams", "tokens", "integrations", "configurations", "projects") if k not in data]
+    if missing:
+        raise ValueError(f"emulator seed {path} lacks {', '.join(missing)}")
+    return data
+
+
+class EmulatorState:
+    """All mutable emulator data, thread-safe, resettable to its seed.
+
+    seed: the seed dict; None loads ``seed_path``.
+    seed_path: seed file; None means the packaged ``seed.json``.
+    ready_delay: seconds a new store stays ``initializing``.
+    backends: backend name -> ``SecretBackend``, merged over the built-in ones.
+    """
+
+    def __init__(
+        self,
+        seed: dict[str, Any] | None = None,
+        *,
+        seed_path: str | Path | None = None,
+        ready_delay: float = DEFAULT_READY_DELAY,
+        backends: dict[str, SecretBackend] | None = None,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.seed: dict[str, Any] = (
+            copy.deepcopy(seed) if seed is not None else load_seed(seed_path or DEFAULT_SEED_PATH)
+        )
+        self.backends: dict[str, SecretBackend] = {**default_backends(), **(backends or {})}
+        self._initial_ready_delay = float(ready_delay)
+        self.reset()
+
+    # ------------------------------------------------------------------ lifecycle
+    def reset(self) -> None:
+        """Go back to the seed: drop stores, connections, written env vars, rules and settings."""
+        with self.lock:
+            seed = copy.deepcopy(self.seed)
+            self.ready_delay = self._initial_ready_delay
+            self.reject_duplicate_names = False
+            self._status_rules: list[tuple[str, str]] = []
+            self.teams: dict[str, dict[str, Any]] = {t["id"]: t for t in seed["teams"]}
+            self.users: dict[str, dict[str, Any]] = {u["id"]: u for u in seed.get("users", [])}
+            self.principals: dict[str, Principal] = {
+                t["token"]: Principal(t["token"], t.get("alias", ""), t["userId"], t["teamId"], t.get("role", "member"))
+                for t in seed["tokens"]
+            }
+            self.integrations: dict[str, dict[str, Any]] = {i["id"]: i for i in seed["integrations"]}
+            self.configurations: dict[str, dict[str, Any]] = {c["id"]: c for c in seed["configurations"]}
+            self.projects: dict[str, dict[str, Any]] = {}
+            self.env_vars: dict[str, EnvVar] = {}
+            for project in seed["projects"]:
+                envs = project.pop("env", []) or []
+                self.projects[project["id"]] = project
+                for env in envs:
+                    self._add_seed_env(project, env)
+            self.stores: dict[str, Store] = {}
+
+    def _add_seed_env(self, project: dict[str, Any], env: dict[str, Any]) -> None:
+        created = int(project.get("createdAt", 0))
+        self.env_vars[env["id"]] = EnvVar(
+            id=env["id"],
+            project_id=project["id"],
+            key=env["key"],
+            value=env.get("value", ""),
+            type=env.get("type", "encrypted"),
+            target=list(env.get("target", ["production", "preview", "development"])),
+            custom_environment_ids=list(env.get("customEnvironmentIds", [])),
+            git_branch=env.get("gitBranch"),
+            configuration_id=env.get("configurationId"),
+            content_hint=env.get("contentHint"),
+            created_at=created,
+            updated_at=created,
+            comment=env.get("comment"),
+        )
+
+    # ------------------------------------------------------------------ identity
+    def principal(self, token: str) -> Principal | None:
+        """Return who owns a bearer token, or None.
+
+        token: the bearer token.
+        """
+        with self.lock:
+            return self.principals.get(token)
+
+    def token_for(self, alias: str) -> str | None:
+        """Return the token string the seed names ``alias``, or None.
+
+        alias: ``admin``, ``member``, ``nopay_admin``, ``other_team``…
+        """
+        with self.lock:
+            return next((p.token for p in self.principals.values() if p.alias == alias), None)
+
+    def team(self, team_id: str | None = None, slug: str | None = None) -> dict[str, Any] | None:
+        """Return a team by id or slug (id wins when both are given), or None.
+
+        team_id: ``team_…`` id.
+        slug: team slug.
+        """
+        with self.lock:
+            if team_id is not None:
+                return self.teams.get(team_id)
+            return next((t for t in self.teams.values() if t.get("slug") == slug), None)
+
+    def default_team(self) -> dict[str, Any] | None:
+        """Return the seed's ``defaultTeam`` (by slug), else the first team."""
+        with self.lock:
+            slug = self.seed.get("defaultTeam")
+            found = self.team(slug=slug) if slug else None
+            return found or next(iter(self.teams.values()), None)
+
+    def has_payment_method(self, team_id: str, payment_method_id: str | None = None) -> bool:
+        """Whether the team can pay (optionally with a given method).
+
+        team_id: the team.
+        payment_method_id: a specific ``pm_…`` id, or None for the default.
+        """
+        with self.lock:
+            methods = self.teams.get(team_id, {}).get("paymentMethods") or []
+            return bool(methods) if payment_method_id is None else payment_method_id in methods
+
+    # ------------------------------------------------------------------ catalog
+    def team_configurations(self, team_id: str) -> list[dict[str, Any]]:
+        """Return the team's configurations in seed order.
+
+        team_id: the team.
+        """
+        with self.lock:
+            return [c for c in self.configurations.values() if c.get("teamId") == team_id]
+
+    def integration(self, id_or_slug: str) -> dict[str, Any] | None:
+        """Return an integration by ``oac_…`` id or slug, or None.
+
+        id_or_slug: integration id or slug.
+        """
+        with self.lock:
+            found = self.integrations.get(id_or_slug)
+            return found or next((i for i in self.integrations.values() if i.get("slug") == id_or_slug), None)
+
+    def product(self, integration: dict[str, Any], id_or_slug: str) -> dict[str, Any] | None:
+        """Return one of an integration's products by ``iap_…`` id or slug, or None.
+
+        integration: the integration's seed entry.
+        id_or_slug: product id or slug.
+        """
+        products = integration.get("products") or []
+        return next((p for p in products if id_or_slug in (p.get("id"), p.get("slug"))), None)
+
+    def product_by_id(self, product_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Return (integration, product) for a product id, or None.
+
+        product_id: ``iap_…`` id.
+        """
+        with self.lock:
+            for integration in self.integrations.values():
+                for product in integration.get("products") or []:
+                    if product.get("id") == product_id:
+                        return integration, product
+            return None
+
+    def project(self, team_id: str, id_or_name: str) -> dict[str, Any] | None:
+        """Return a team's project by ``prj_…`` id or name, or None.
+
+        team_id: the team.
+        id_or_name: project id or name.
+        """
+        with self.lock:
+            for project in self.projects.values():
+                if project.get("teamId") == team_id and id_or_name in (project["id"], project.get("name")):
+                    return project
+            return None
+
+    # ------------------------------------------------------------------ stores
+    def add_store(self, store: Store) -> None:
+        """Insert a new store.
+
+        store: the store.
+        """
+        with self.lock:
+            self.stores[store.id] = store
+
+    def store(self, store_id: str, team_id: str | None) -> Store | None:
+        """Return a live store of a team, or None (unknown, deleted or another team's).
+
+        store_id: ``store_…`` id.
+        team_id: the caller's team; None never matches.
+        """
+        with self.lock:
+            found = self.stores.get(store_id)
+            if found is None or found.deleted or team_id is None or found.team_id != team_id:
+                return None
+            return found
+
+    def team_stores(self, team_id: str, configuration_id: str | None = None) -> list[Store]:
+        """Return a team's live stores, oldest first, optionally of one configuration.
+
+        team_id: the team.
+        configuration_id: filter, or None.
+        """
+        with self.lock:
+            return [
+                s
+                for s in self.stores.values()
+                if not s.deleted
+                and s.team_id == team_id
+                and (configuration_id is None or s.configuration_id == configuration_id)
+            ]
+
+    def delete_store(self, store: Store) -> None:
+        """Mark a store deleted and let its backend release the resource.
+
+        store: the store.
+        """
+        with self.lock:
+            store.deleted = True
+            store.updated_at = now_ms()
+            backend_name = (self.product_by_id(store.product_id) or ({}, {}))[1].get("backend", "rest")
+        backend = self.backends.get(backend_name)
+        if backend is not None:
+            backend.release(store.id)
+
+    def set_final_status_for(self, match: str, status: str) -> None:
+        """Make stores end in ``status`` instead of ``available``.
+
+        match: a store id, or a name prefix (applies to existing and future stores).
+        status: one of ``STORE_STATUSES``; ``initializing`` keeps them initializing forever.
+        """
+        if status not in STORE_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STORE_STATUSES)}")
+        if not isinstance(match, str) or not match:
+            raise ValueError("match must be a non-empty store id or name prefix")
+        with self.lock:
+            self._status_rules.insert(0, (match, status))
+
+    def clear_final_statuses(self) -> None:
+        """Drop every rule set by ``set_final_status_for`` (name conventions stay)."""
+        with self.lock:
+            self._status_rules.clear()
+
+    def final_status(self, store: Store) -> str:
+        """Return the status a store has once ready.
+
+        store: the store.
+        """
+        with self.lock:
+            for match, status in self._status_rules:
+                if store.id == match or store.name.startswith(match):
+                    return status
+        for prefix, status in NAME_CONVENTIONS.items():
+            if store.name.startswith(prefix):
+                return status
+        return "available"
+
+    def store_status(self, store: Store) -> tuple[str, str]:
+        """Return ``(status, externalResourceStatus)`` as of now.
+
+        store: the store.
+        """
+        final = self.final_status(store)
+        if final == "initializing" or time.time() < store.ready_at:
+            return "initializing", "pending"
+        return final, _EXTERNAL_STATUS.get(final, "ready")
+
+    # ------------------------------------------------------------------ env vars
+    def project_env_vars(self, project_id: str) -> list[EnvVar]:
+        """Return a project's env vars, oldest first.
+
+        project_id: the project.
+        """
+        with self.lock:
+            return [e for e in self.env_vars.values() if e.project_id == project_id]
+
+    def add_env_var(self, env: EnvVar) -> None:
+        """Insert an env var.
+
+        env: the variable.
+        """
+        with self.lock:
+            self.env_vars[env.id] = env
+
+    def remove_env_vars(self, env_ids: list[str]) -> None:
+        """Delete env vars by id (unknown ids are ignored).
+
+        env_ids: ids to delete.
+        """
+        with self.lock:
+            for env_id in env_ids:
+                self.env_vars.pop(env_id, None)

@@ -1,0 +1,38 @@
+"""Vercel operators. Names are imported lazily, so importing this package stays cheap at DAG-parse time."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "VercelApiOperator": "airflow_provider_vercel.operators.api",
+    "VercelBaseOperator": "airflow_provider_vercel.operators._base",
+    "VercelCreateStoreOperator": "airflow_provider_vercel.operators.stores",
+    "VercelListBillingPlansOperator": "airflow_provider_vercel.operators.discovery",
+    "VercelListConfigurationsOperator": "airflow_provider_vercel.operators.discovery",
+    "VercelListProductsOperator": "airflow_provider_vercel.operators.discovery",
+    "VercelSelectBillingPlanOperator": "airflow_provider_vercel.operators.discovery",
+    "VercelStoreLink": "airflow_provider_vercel.operators.stores",
+    "VercelTaskError": "airflow_provider_vercel.operators._base",
+}
+
+if TYPE_CHECKING:
+    from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError
+    from airflow_provider_vercel.operators.api import VercelApiOperator
+    from airflow_provider_vercel.operators.discovery import (
+        VercelListBillingPlansOperator,
+        VercelListConfigurationsOperator,
+        VercelListProductsOperator,
+        VercelSelectBillingPlanOperator,
+    )
+    from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator, VercelStoreLink
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,311 @@
+"""Store operators: create a Marketplace store exactly once, and the extra link that opens it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import BaseOperatorLink
+
+from airflow_provider_vercel.operators._base import (
+    VercelBaseOperator,
+    mapping_argument,
+    optional_text,
+    task_failures,
+)
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context, TaskInstanceKey
+
+    from airflow_provider_vercel.api.calls import CreateStoreRequest
+    from airflow_provider_vercel.api.create import CreateOutcome
+    from airflow_provider_vercel.api.models import BillingPlan, ConfigurationProducts, Product
+
+# XCom keys pushed by VercelCreateStoreOperator before it returns (the link reads the URL).
+STORE_ID_XCOM_KEY = "store_id"
+STORE_URL_XCOM_KEY = "store_url"
+IF_EXISTS_CHOICES = ("reuse", "fail")
+
+
+class VercelStoreLink(BaseOperatorLink):
+    """Extra link "Vercel store": the store's page in the Vercel dashboard (XCom ``store_url``)."""
+
+    name = "Vercel store"
+
+    def get_link(self, operator: Any, *, ti_key: TaskInstanceKey) -> str:
+        """The dashboard URL the task pushed, or an empty string before it did.
+
+        :param operator: the task's operator.
+        :param ti_key: the task instance whose XCom is read.
+        """
+        from airflow.providers.common.compat.sdk import XCom
+
+        url = XCom.get_value(key=STORE_URL_XCOM_KEY, ti_key=ti_key)
+        return url if isinstance(url, str) else ""
+
+
+@dataclass(frozen=True)
+class PreparedStore:
+    """Everything decided before the create request: the body, and what it resolved to.
+
+    :param request: the validated create body (product resolved to its id).
+    :param product: summary of the product (see ``summaries.product_summary``).
+    :param plan: summary of the requested billing plan, or None when Vercel picks a free plan.
+    """
+
+    request: CreateStoreRequest
+    product: dict[str, Any]
+    plan: dict[str, Any] | None
+
+
+def _argument_checks(op: VercelCreateStoreOperator) -> list[tuple[Any, Callable[[Any], Any]]]:
+    from airflow_provider_vercel.api import validation as check
+
+    return [
+        (op.integration_configuration_id, lambda v: check.configuration_id(v)),
+        (op.product, lambda v: check.product_id_or_slug(v)),
+        (op.name, lambda v: check.store_name(v)),
+        (op.billing_plan_id, lambda v: v is None or check.require_text("billing_plan_id", v)),
+        (op.metadata, lambda v: check.metadata_values(mapping_argument("metadata", v))),
+        (op.prepayment_amount_cents, lambda v: check.prepayment_cents(optional_text(v))),
+        (op.payment_method_id, lambda v: v is None or check.require_id("payment_method_id", v)),
+        (op.external_id, lambda v: v is None or check.require_text("external_id", v)),
+        (op.protocol_settings, lambda v: mapping_argument("protocol_settings", v)),
+        (op.if_exists, lambda v: check.choice("if_exists", v, IF_EXISTS_CHOICES)),
+    ]
+
+
+class VercelCreateStoreOperator(VercelBaseOperator):
+    """Create a Marketplace store (``POST /v1/storage/stores/integration/direct``) exactly once.
+
+    Before anything is sent, the arguments are checked (name rules, ids, prepayment minimum), the
+    configuration's products are fetched (one GET) to resolve ``product`` and to validate
+    ``metadata`` against the product's ``metadataSchema`` (required keys, types, options, ranges,
+    lengths, patterns; each error names the field, e.g. ``metadata.region``). With
+    ``billing_plan_id`` the product's plans are fetched too (with the metadata) to check the plan
+    exists, is not disabled and, for a prepayment plan, that ``prepayment_amount_cents`` lies within
+    its minimum and maximum. Invalid input fails the task without retry, before any POST.
+
+    Get-or-create: a store of the same name in the configuration is reused (``if_exists="reuse"``)
+    or fails the task (``"fail"``); after an ambiguous create failure (timeout, dropped connection,
+    5xx) the store is looked up by name before any retry, so a retried task or a lost answer never
+    creates a second store.
+
+    Pushes the XComs ``store_id`` and ``store_url`` (the dashboard page, shown as the "Vercel store"
+    extra link), then returns (XCom ``return_value``) the store summary ``{"id", "name", "status",
+    "product": {"id", "slug", "name"}, "plan": {"id", "name", "type"} | None, "configuration_id",
+    "secret_names", "dashboard_url", "outcome"}`` where ``outcome`` is ``created``, ``reused`` or
+    ``recovered`` and ``secret_names`` lists names only, never values. It does not wait for the store
+    to become available.
+
+    :param integration_configuration_id: the configuration (``icfg_…``) to create under (templated).
+    :param product: product id (``iap_…``) or slug (``neon-postgres``) (templated).
+    :param name: store name, 1–128 letters, digits, ``_`` or ``-``; unique per configuration (templated).
+    :param billing_plan_id: plan id, typically ``select_plan.output``; None lets Vercel pick a free plan (templated).
+    :param metadata: the store's metadata, checked against the product's schema (templated).
+    :param prepayment_amount_cents: amount for a prepayment plan, in cents, at least 50 (templated).
+    :param payment_method_id: payment method to charge instead of the team default (templated).
+    :param external_id: your own tracking id, sent to Vercel (not returned by it) (templated).
+    :param protocol_settings: free-form protocol settings, e.g. ``{"experimentation": {...}}`` (templated).
+    :param if_exists: ``reuse`` (default) adopts a store of the same name, ``fail`` fails the task (templated).
+    :param vercel_conn_id: the Vercel connection (templated).
+    """
+
+    template_fields: Sequence[str] = (
+        "integration_configuration_id",
+        "product",
+        "name",
+        "billing_plan_id",
+        "metadata",
+        "prepayment_amount_cents",
+        "payment_method_id",
+        "external_id",
+        "protocol_settings",
+        "if_exists",
+        "vercel_conn_id",
+    )
+    template_fields_renderers = {"metadata": "json", "protocol_settings": "json"}
+    operator_extra_links = (VercelStoreLink(),)
+
+    def __init__(
+        self,
+        *,
+        integration_configuration_id: str,
+        product: str,
+        name: str,
+        billing_plan_id: str | None = None,
+        metadata: dict[str, Any] | str | None = None,
+        prepayment_amount_cents: int | str | None = None,
+        payment_method_id: str | None = None,
+        external_id: str | None = None,
+        protocol_settings: dict[str, Any] | str | None = None,
+        if_exists: str = "reuse",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.integration_configuration_id = integration_configuration_id
+        self.product = product
+        self.name = name
+        self.billing_plan_id = billing_plan_id
+        self.metadata = metadata
+        self.prepayment_amount_cents = prepayment_amount_cents
+        self.payment_method_id = payment_method_id
+        self.external_id = external_id
+        self.protocol_settings = protocol_settings
+        self.if_exists = if_exists
+        for value, checker in _argument_checks(self):
+            self.check_now(value, checker)
+
+    # --- validate and resolve (no POST) -----------------------------------------------------------
+
+    def build_request(self) -> CreateStoreRequest:
+        """The create body from the rendered arguments; raises ``VercelInputError`` naming the argument."""
+        from airflow_provider_vercel.api import validation as check
+        from airflow_provider_vercel.api.calls import CreateStoreRequest
+
+        self.check_rendered()
+        for value, checker in _argument_checks(self):
+            checker(value)
+        return CreateStoreRequest(
+            name=self.name,
+            integration_configuration_id=self.integration_configuration_id,
+            product=self.product,
+            billing_plan_id=optional_text(self.billing_plan_id),
+            metadata=check.metadata_values(mapping_argument("metadata", self.metadata)),
+            prepayment_amount_cents=check.prepayment_cents(optional_text(self.prepayment_amount_cents)),
+            payment_method_id=optional_text(self.payment_method_id),
+            external_id=optional_text(self.external_id),
+            protocol_settings=mapping_argument("protocol_settings", self.protocol_settings),
+        )
+
+    def prepare(self) -> PreparedStore:
+        """Validate and resolve everything the create needs; sends only GETs (products, plans)."""
+        from airflow_provider_vercel.api.metadata import validate_metadata
+        from airflow_provider_vercel.operators.summaries import plan_summary, product_summary
+
+        request = self.build_request()
+        configuration_id = request.integration_configuration_id
+        listing = self.hook.list_products(configuration_id)
+        product = _resolve_product(listing, request.product, configuration_id)
+        validate_metadata(product.metadata_schema, request.metadata, argument="metadata")
+        plan_info = None
+        if request.billing_plan_id is not None:
+            integration = self._integration_of(listing, configuration_id)
+            plans = self.hook.list_billing_plans(integration, product.id, request.metadata, configuration_id)
+            plan = _check_plan(plans, request.billing_plan_id, request.prepayment_amount_cents, product)
+            plan_info = plan_summary(plan)
+        return PreparedStore(
+            request=replace(request, product=product.id),
+            product=product_summary(product, integration=listing.integration, configuration_id=configuration_id),
+            plan=plan_info,
+        )
+
+    def _integration_of(self, listing: ConfigurationProducts, configuration_id: str) -> str:
+        integration = listing.integration
+        if integration is not None and (integration.id or integration.slug):
+            return str(integration.id or integration.slug)
+        # The products response should name its integration (§2); ask the configuration otherwise.
+        configuration = self.hook.get_configuration(configuration_id)
+        found = configuration.integration_id or configuration.integration_slug
+        if not found:
+            from airflow_provider_vercel.api.errors import VercelResponseError
+
+            raise VercelResponseError("GET", f"/v1/integrations/configuration/{configuration_id}", "no integration id")
+        return found
+
+    # --- send -------------------------------------------------------------------------------------
+
+    def send(self, prepared: PreparedStore) -> CreateOutcome:
+        """Get-or-create the prepared store (the only step that may POST).
+
+        :param prepared: the output of ``prepare``.
+        """
+        return self.hook.get_or_create_store(prepared.request, self.if_exists)
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_vercel.operators.summaries import dashboard_url, outcome_label, store_summary
+
+        with task_failures():
+            prepared = self.prepare()
+            outcome = self.send(prepared)
+        store = outcome.store
+        url = dashboard_url(store.id, self.team) if store.id else None
+        ti = context["ti"]
+        ti.xcom_push(key=STORE_ID_XCOM_KEY, value=store.id)
+        ti.xcom_push(key=STORE_URL_XCOM_KEY, value=url)
+        self._log_outcome(outcome, prepared, url)
+        return store_summary(
+            store,
+            dashboard=url,
+            configuration_id=prepared.request.integration_configuration_id,
+            billing_plan_id=prepared.request.billing_plan_id,
+            outcome=outcome_label(outcome),
+        )
+
+    def _log_outcome(self, outcome: CreateOutcome, prepared: PreparedStore, url: str | None) -> None:
+        store = outcome.store
+        where = f"{prepared.product['slug']} in {prepared.request.integration_configuration_id}"
+        if outcome.reused:
+            self.log.info(
+                "Store %r already exists (%s, %s, status %s): reused, nothing created.",
+                store.name, store.id, where, store.status,
+            )
+        elif outcome.recovered_from:
+            self.log.warning(
+                "Created store %r (%s, %s) after an ambiguous failure (%s): it was found by name "
+                "before any further request, so exactly one store exists (%d POST(s)).",
+                store.name, store.id, where, outcome.recovered_from, outcome.posts,
+            )
+        else:
+            plan = prepared.request.billing_plan_id or "Vercel's free plan"
+            self.log.info(
+                "Created store %r (%s, %s) on plan %s, status %s.", store.name, store.id, where, plan, store.status
+            )
+        self.log.info("Secret names: %s. Dashboard: %s", ", ".join(store.secret_names) or "none", url)
+
+
+def _resolve_product(listing: ConfigurationProducts, wanted: str, configuration_id: str) -> Product:
+    from airflow_provider_vercel.api.errors import VercelInputError
+
+    for product in listing.products:
+        if wanted in (product.id, product.slug):
+            return product
+    offered = ", ".join(f"{p.slug} ({p.id})" for p in listing.products) or "none"
+    raise VercelInputError(
+        "product", f"{wanted!r} is not a product of configuration {configuration_id}; it offers: {offered}"
+    )
+
+
+def _check_plan(plans: list[BillingPlan], plan_id: str, cents: int | None, product: Product) -> BillingPlan:
+    from airflow_provider_vercel.api.calls import plan_by_id
+    from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
+    from airflow_provider_vercel.api.plans import PlanRule, select_plan
+
+    plan = plan_by_id(plans, plan_id)
+    if plan is None:
+        listed = ", ".join(f"{p.id} ({p.name})" for p in plans) or "none"
+        raise VercelInputError("billing_plan_id", f"{plan_id!r} is not a plan of {product.slug}; its plans: {listed}")
+    if plan.disabled:
+        raise VercelInputError("billing_plan_id", f"plan {plan_id!r} ({plan.name}) is disabled and cannot be chosen")
+    if not plan.is_prepayment:
+        if cents is not None:
+            raise VercelInputError(
+                "prepayment_amount_cents", f"applies only to prepayment plans; {plan_id!r} is a {plan.type} plan"
+            )
+        return plan
+    try:
+        select_plan([plan], PlanRule(rule="id", plan_id=plan_id, prepayment_amount_cents=cents))
+    except VercelPlanSelectionError as exc:
+        raise VercelInputError("prepayment_amount_cents", str(exc)) from None
+    return plan
+
+
+__all__ = [
+    "IF_EXISTS_CHOICES",
+    "STORE_ID_XCOM_KEY",
+    "STORE_URL_XCOM_KEY",
+    "PreparedStore",
+    "VercelCreateStoreOperator",
+    "VercelStoreLink",
+]

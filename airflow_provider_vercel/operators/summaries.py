@@ -1,0 +1,187 @@
+"""Small JSON-safe summaries of Vercel objects: the XCom values every Vercel operator returns.
+
+Each builder takes an API-layer model and keeps only what a downstream task or a person needs: ids,
+names, status, plan, secret *names*. Never a raw payload, a secret value or the token. All operators
+use these builders, so a configuration, product, plan or store has the same shape wherever it appears.
+This module imports no Airflow code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from airflow_provider_vercel.api.create import CreateOutcome
+    from airflow_provider_vercel.api.models import (
+        BillingPlan,
+        IntegrationConfiguration,
+        IntegrationInfo,
+        Product,
+        Store,
+    )
+
+DASHBOARD_BASE_URL = "https://vercel.com"
+
+
+def configuration_summary(configuration: IntegrationConfiguration) -> dict[str, Any]:
+    """Summarise an integration configuration.
+
+    Shape: ``{"id", "integration_id", "integration_slug", "integration_name", "installation_type",
+    "status", "source"}``; an absent status reads ``ready`` and an absent installation type
+    ``external`` (vercel-api.md §1).
+
+    :param configuration: the configuration as listed by the API.
+    """
+    return {
+        "id": configuration.id,
+        "integration_id": configuration.integration_id,
+        "integration_slug": configuration.integration_slug,
+        "integration_name": configuration.integration_name,
+        "installation_type": configuration.effective_installation_type,
+        "status": configuration.effective_status,
+        "source": configuration.source,
+    }
+
+
+def enabled_protocols(product: Product) -> list[str]:
+    """Names of the protocols a product declares with ``status: enabled``, sorted.
+
+    :param product: the product.
+    """
+    return sorted(
+        name
+        for name, settings in product.protocols.items()
+        if not isinstance(settings, dict) or settings.get("status", "enabled") == "enabled"
+    )
+
+
+def product_summary(
+    product: Product,
+    *,
+    integration: IntegrationInfo | None = None,
+    configuration_id: str | None = None,
+) -> dict[str, Any]:
+    """Summarise a product of a configuration.
+
+    Shape: ``{"id", "slug", "name", "primary_protocol", "protocols", "integration_id",
+    "integration_slug", "configuration_id", "metadata_fields", "required_metadata"}`` where
+    ``protocols`` lists the enabled protocols, ``metadata_fields`` the schema's field names in
+    display order and ``required_metadata`` those the schema requires.
+
+    :param product: the product.
+    :param integration: the ``integration`` object of the products response, if known.
+    :param configuration_id: the configuration the product was listed for.
+    """
+    from airflow_provider_vercel.api.metadata import describe_fields
+
+    fields = describe_fields(product.metadata_schema)
+    return {
+        "id": product.id,
+        "slug": product.slug,
+        "name": product.name,
+        "primary_protocol": product.primary_protocol,
+        "protocols": enabled_protocols(product),
+        "integration_id": integration.id if integration else None,
+        "integration_slug": integration.slug if integration else None,
+        "configuration_id": configuration_id,
+        "metadata_fields": [field.name for field in fields],
+        "required_metadata": [field.name for field in fields if field.required],
+    }
+
+
+def plan_summary(plan: BillingPlan) -> dict[str, Any]:
+    """Summarise a billing plan (the API layer's ``plans.plan_summary``).
+
+    Shape: ``{"id", "name", "type", "scope", "is_free", "cost", "monthly_cost", "initial_charge",
+    "minimum_amount", "maximum_amount", "disabled", "requires_prepayment_amount"}``; amounts are
+    strings (USD) or None.
+
+    :param plan: the billing plan.
+    """
+    from airflow_provider_vercel.api.plans import plan_summary as _plan_summary
+
+    return _plan_summary(plan)
+
+
+def dashboard_url(store_id: str, team: str | None) -> str:
+    """The store's page in the Vercel dashboard, as Vercel's CLI prints it after provisioning.
+
+    ``https://vercel.com/<team>/~/stores/integration/<store id>``. Vercel's own links use the team
+    *slug*: set ``team_slug`` in the connection for exact links; with only a team id the id stands in
+    for it. Without a team (a personal account, whose username the API token does not reveal here)
+    the link is the dashboard's home page.
+
+    :param store_id: the store id (``store_…``).
+    :param team: team slug or id, or None for a personal account.
+    """
+    if not team:
+        return f"{DASHBOARD_BASE_URL}/dashboard"
+    return f"{DASHBOARD_BASE_URL}/{quote(team, safe='')}/~/stores/integration/{quote(store_id, safe='')}"
+
+
+def outcome_label(outcome: CreateOutcome) -> str:
+    """``created``, ``reused`` or ``recovered`` (created, then found again after an ambiguous failure).
+
+    :param outcome: what get-or-create did.
+    """
+    if outcome.reused:
+        return "reused"
+    return "recovered" if outcome.recovered_from else "created"
+
+
+def store_summary(
+    store: Store,
+    *,
+    dashboard: str | None = None,
+    configuration_id: str | None = None,
+    billing_plan_id: str | None = None,
+    outcome: str | None = None,
+) -> dict[str, Any]:
+    """Summarise a store.
+
+    Shape: ``{"id", "name", "status", "product": {"id", "slug", "name"}, "plan": {"id", "name",
+    "type"} | None, "configuration_id", "secret_names", "dashboard_url", "outcome"}``. Secret
+    *names* only: the API never returns values here and neither does this summary.
+
+    :param store: the store.
+    :param dashboard: the store's dashboard URL.
+    :param configuration_id: the configuration, used when the store does not say.
+    :param billing_plan_id: the plan asked for, used when the store does not name its plan.
+    :param outcome: ``created``, ``reused`` or ``recovered``, when known.
+    """
+    product = store.product
+    plan = store.billing_plan
+    if plan is not None:
+        plan_info: dict[str, Any] | None = {"id": plan.id, "name": plan.name, "type": plan.type}
+    elif billing_plan_id:
+        plan_info = {"id": billing_plan_id, "name": None, "type": None}
+    else:
+        plan_info = None
+    return {
+        "id": store.id,
+        "name": store.name,
+        "status": store.status,
+        "product": {
+            "id": product.id if product else None,
+            "slug": product.slug if product else None,
+            "name": product.name if product else None,
+        },
+        "plan": plan_info,
+        "configuration_id": store.configuration_id or configuration_id,
+        "secret_names": store.secret_names,
+        "dashboard_url": dashboard,
+        "outcome": outcome,
+    }
+
+
+__all__ = [
+    "DASHBOARD_BASE_URL",
+    "configuration_summary",
+    "dashboard_url",
+    "enabled_protocols",
+    "outcome_label",
+    "plan_summary",
+    "product_summary",
+    "store_summary",
+]

@@ -1,0 +1,107 @@
+"""Airflow set-up for running the example DAGs end to end, in-process, against the emulator.
+
+What it takes (Airflow 3.3, see shared/airflow-notes.md §9):
+
+- a metadata DB: ``airflow.utils.db.initdb()`` once per session in the throwaway ``AIRFLOW_HOME``
+  that ``tests/conftest.py`` sets (creating the schema from the ORM takes ~1.6 s; the
+  ``airflow db migrate`` CLI in a subprocess takes ~7 s);
+- the DAG files under the dags folder: the bundle's path is pointed at ``example_dags/``
+  (``AIRFLOW__CORE__DAGS_FOLDER`` plus ``airflow.settings.DAGS_FOLDER``, in case Airflow was already
+  imported by an earlier test module);
+- the ``vercel_api`` pool that the mapped example DAG uses (``dag.test()`` itself ignores pools, but
+  a scheduler would not run the tasks without it);
+- the ``vercel_default`` connection as the env var ``AIRFLOW_CONN_VERCEL_DEFAULT``, pointing at the
+  ``vercel_emulator`` fixture with the admin token and team id: nothing else.
+
+Then ``dag.test()`` runs the DAG in this process. The first run of a session builds the in-process
+Execution API (~4–8 s); later runs take well under a second each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
+VERCEL_POOL = "vercel_api"
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Iterator[None]:
+    """A migrated metadata DB whose dags folder is ``example_dags/``, with the ``vercel_api`` pool."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
+        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+        from airflow import settings
+
+        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
+        from airflow.models.pool import Pool
+        from airflow.utils import db
+
+        db.initdb()
+        Pool.create_or_update_pool(
+            name=VERCEL_POOL,
+            slots=4,
+            description="Bounds concurrent tasks calling the Vercel API",
+            include_deferred=False,
+        )
+        yield
+
+
+def emulator_connection(server: Any) -> str:
+    """The documented connection for the emulator: base URL, admin token and team id, nothing else."""
+    return json.dumps(
+        {
+            "conn_type": "vercel",
+            "host": server.url,
+            "password": server.admin_token,
+            "extra": {"team_id": server.team_id},
+        }
+    )
+
+
+@pytest.fixture
+def airflow_emulator(airflow_db: None, vercel_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The reset emulator, with ``AIRFLOW_CONN_VERCEL_DEFAULT`` pointing at it."""
+    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator))
+    return vercel_emulator
+
+
+@pytest.fixture(scope="session")
+def example_dagbag(airflow_db: None) -> Any:
+    """The example DAGs, parsed once (the DagBag a dag-processor would build)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(EXAMPLE_DAGS))
+
+
+def run_dag(dagbag: Any, dag_id: str, **kwargs: Any) -> Any:
+    """Run one DAG through Airflow with ``dag.test()`` and return its DagRun."""
+    dag = dagbag.get_dag(dag_id)
+    assert dag is not None, f"{dag_id} not found; import errors: {dagbag.import_errors}"
+    return dag.test(**kwargs)
+
+
+def xcoms(dag_run: Any) -> dict[tuple[str, int, str], Any]:
+    """Every XCom of a DagRun, as ``{(task_id, map_index, key): value}`` (read from the XCom table)."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = (
+            session.query(XComModel)
+            .filter(XComModel.dag_id == dag_run.dag_id, XComModel.run_id == dag_run.run_id)
+            .all()
+        )
+        return {(row.task_id, row.map_index, row.key): row.value for row in rows}
+
+
+def task_states(dag_run: Any) -> dict[tuple[str, int], str]:
+    """``{(task_id, map_index): state}`` of a DagRun's task instances."""
+    return {(ti.task_id, ti.map_index): str(ti.state) for ti in dag_run.get_task_instances()}
+
+

@@ -1,0 +1,144 @@
+"""HTTP control endpoints under /_emulator/ and the request log."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+CONFIGS = "/v1/integrations/configurations"
+
+
+@pytest.fixture
+def control(emu):
+    with httpx.Client(base_url=emu.url + "/_emulator", verify=False, timeout=5) as client:
+        yield client
+
+
+def _configs(client):
+    return client.get(CONFIGS, params={"view": "account"})
+
+
+def test_request_log_records_method_path_query_status_time_and_fault(admin, emu):
+    _configs(admin)
+    admin.get("/v1/storage/stores/store_unknown0000000")
+    first, second = emu.requests
+    assert first["method"] == "GET" and first["path"] == CONFIGS
+    assert first["query"] == {"view": "account", "teamId": emu.team_id}
+    assert first["status"] == 200 and first["fault"] is None and isinstance(first["time"], float)
+    assert second["status"] == 404 and second["time"] >= first["time"]
+
+
+def test_requests_property_is_a_copy(admin, emu):
+    _configs(admin)
+    emu.requests.clear()
+    emu.requests[0]["status"] = 999
+    assert len(emu.requests) == 1 and emu.requests[0]["status"] == 200
+
+
+def test_control_requests_are_not_logged_or_faulted(admin, control, emu):
+    emu.faults.rate_limit(1)
+    assert control.get("/health").json() == {"ok": True}
+    assert control.get("/requests").json() == {"requests": []}
+    assert _configs(admin).status_code == 429  # the fault was still waiting for an API request
+    assert len(control.get("/requests").json()["requests"]) == 1
+
+
+def test_http_faults_endpoint_registers_lists_and_clears(admin, control):
+    specs = [{"kind": "rate_limit", "count": 1, "retry_after": 7}, {"kind": "server_error", "n": 1, "status": 503}]
+    described = control.post("/faults", json=specs).json()
+    assert [f["kind"] for f in described["faults"]] == ["rate_limit", "server_error"]
+    response = _configs(admin)
+    assert response.status_code == 429 and response.headers["retry-after"] == "7"
+    assert _configs(admin).status_code == 503
+    control.post("/faults", json={"kind": "reset_connection", "n": 3})
+    assert control.delete("/faults").json()["faults"] == []
+    assert _configs(admin).status_code == 200
+
+
+def test_http_faults_endpoint_drives_commit_then_drop(admin, control, emu, neon_body):
+    control.post("/faults", json={"kind": "commit_then_drop"})
+    with pytest.raises(httpx.TransportError):
+        admin.post("/v1/storage/stores/integration/direct", json=neon_body(name="via-http"))
+    assert [s["name"] for s in admin.get("/v1/storage/stores").json()["stores"]] == ["via-http"]
+
+
+def test_http_faults_endpoint_sets_window_and_latency(admin, control, emu):
+    control.post(
+        "/faults",
+        json=[{"kind": "rate_limit_window", "max_requests": 1, "per_seconds": 5}, {"kind": "latency", "seconds": 0.01}],
+    )
+    assert control.get("/faults").json()["rate_limit_window"] == {"max_requests": 1, "per_seconds": 5.0}
+    assert emu.faults.latency_seconds == 0.01
+    assert [_configs(admin).status_code for _ in range(2)] == [200, 429]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "meteor"},
+        {"kind": "rate_limit", "n": 0},
+        {"kind": "server_error", "status": 404},
+        {"kind": "delay", "bogus": 1},
+        "rate_limit",
+        [1],
+    ],
+)
+def test_http_faults_endpoint_rejects_bad_specs(control, spec):
+    response = control.post("/faults", json=spec)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
+
+
+def test_http_reset_restores_seed_faults_and_log(admin, control, emu, create_store):
+    create_store()
+    emu.faults.rate_limit(3)
+    emu.state.reject_duplicate_names = True
+    assert control.post("/reset").json() == {"ok": True}
+    assert emu.requests == []
+    assert admin.get("/v1/storage/stores").json() == {"stores": []}
+    assert emu.state.reject_duplicate_names is False
+
+
+def test_http_settings_change_ready_delay_duplicates_and_latency(admin, control, emu, neon_body):
+    assert control.get("/settings").json() == {
+        "ready_delay": 0.2,
+        "reject_duplicate_names": False,
+        "latency_seconds": 0.0,
+    }
+    changed = control.post("/settings", json={"ready_delay": 0, "reject_duplicate_names": True}).json()
+    assert changed["ready_delay"] == 0 and changed["reject_duplicate_names"] is True
+    store = admin.post("/v1/storage/stores/integration/direct", json=neon_body(name="n1")).json()["store"]
+    assert store["status"] == "available"
+    assert admin.post("/v1/storage/stores/integration/direct", json=neon_body(name="n1")).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body", [{"ready_delay": -1}, {"reject_duplicate_names": "yes"}, {"latency_seconds": "x"}, {"colour": "red"}]
+)
+def test_http_settings_reject_bad_values(control, body):
+    assert control.post("/settings", json=body).status_code == 400
+
+
+def test_http_store_status_rule_makes_stores_fail(admin, control, emu, create_store):
+    emu.state.ready_delay = 0
+    assert control.post("/store-status", json={"match": "nightly-", "status": "error"}).status_code == 200
+    store = create_store(name="nightly-1")
+    assert admin.get(f"/v1/storage/stores/{store['id']}").json()["store"]["status"] == "error"
+    control.delete("/store-status")
+    assert admin.get(f"/v1/storage/stores/{store['id']}").json()["store"]["status"] == "available"
+    assert control.post("/store-status", json={"match": "x", "status": "exploded"}).status_code == 400
+
+
+def test_http_requests_endpoint_lists_and_clears_the_log(admin, control):
+    _configs(admin)
+    (entry,) = control.get("/requests").json()["requests"]
+    assert entry["path"] == CONFIGS and entry["status"] == 200
+    control.delete("/requests")
+    assert control.get("/requests").json()["requests"] == []
+
+
+def test_http_info_gives_tokens_team_configurations_and_projects(control, emu):
+    info = control.get("/info").json()
+    assert info["team_id"] == emu.team_id and info["team_slug"] == "acme"
+    assert info["tokens"]["admin"] == emu.admin_token and info["tokens"]["other_team"] == emu.other_team_token
+    assert info["configurations"]["neon"] == emu.configuration_id("neon")
+    assert info["projects"]["web-app"] == emu.project_id("web-app")
