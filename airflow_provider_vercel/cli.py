@@ -81,6 +81,7 @@ _FLAGS = {
     "prepayment_amount_cents": "--prepayment-cents",
     "plan_type": "--plan-type",
     "allow_prepayment": "--no-prepayment",
+    "paid_only": "--paid-only",
     "metadata": "--metadata",
     "max_attempts": "--max-attempts",
 }
@@ -364,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("--prepayment-cents", type=int, metavar="CENTS", help="intended prepayment, in cents (>= 50)")
     rule.add_argument("--plan-type", choices=PLAN_TYPES, help="only plans of this type")
     rule.add_argument("--no-prepayment", action="store_true", help="refuse every prepayment plan")
+    rule.add_argument("--paid-only", action="store_true", help="refuse free plans (the cheapest paid plan)")
     plan.set_defaults(handler=run_plan)
     return parser
 
@@ -731,6 +733,7 @@ def plan_rule(args: argparse.Namespace) -> PlanRule:
             prepayment_amount_cents=args.prepayment_cents,
             allow_prepayment=not args.no_prepayment,
             plan_type=args.plan_type,
+            paid_only=args.paid_only,
         )
 
 
@@ -767,18 +770,6 @@ def _the_product(listing: ConfigurationProducts, wanted: str, configuration_id: 
     raise CliError(f"--product: {wanted!r} is not a product of configuration {configuration_id}; products: {known}")
 
 
-def _verdicts(plans: Sequence[BillingPlan], rule: PlanRule) -> list[tuple[BillingPlan, str | None]]:
-    """Each plan with the reason the rule refuses it (None when it qualifies), as ``select_plan`` judges.
-
-    ``select_plan`` reports its rejections only inside its error message when nothing qualifies; the
-    per-plan verdict comes from the same judging function, so the table cannot disagree with it.
-    """
-    from airflow_provider_vercel.api import plans as planning
-
-    limits = rule._checked()
-    return [(plan, planning._rejection(plan, rule, limits)) for plan in plans]
-
-
 def _rule_dict(rule: PlanRule) -> dict[str, Any]:
     return {
         "rule": rule.rule,
@@ -790,6 +781,7 @@ def _rule_dict(rule: PlanRule) -> dict[str, Any]:
         "prepayment_amount_cents": rule.prepayment_amount_cents,
         "allow_prepayment": rule.allow_prepayment,
         "plan_type": rule.plan_type,
+        "paid_only": rule.paid_only,
         "description": rule.describe(),
     }
 
@@ -807,7 +799,7 @@ def dry_run(session: Session, args: argparse.Namespace, metadata: dict[str, Any]
     """
     from airflow_provider_vercel.api.errors import VercelPlanSelectionError
     from airflow_provider_vercel.api.metadata import validate_metadata
-    from airflow_provider_vercel.api.plans import select_plan
+    from airflow_provider_vercel.api.plans import plan_verdicts, select_plan
     from airflow_provider_vercel.operators.summaries import plan_summary
 
     configuration_id = args.configuration_id
@@ -833,7 +825,7 @@ def dry_run(session: Session, args: argparse.Namespace, metadata: dict[str, Any]
     try:
         selection = select_plan(plans, rule)
     except VercelPlanSelectionError as exc:
-        verdicts = _verdicts(plans, rule)
+        verdicts = plan_verdicts(plans, rule)
         if all(reason is not None for _, reason in verdicts):
             document["problem"] = f"no billing plan of {args.product} satisfies {rule.describe()}"
         else:  # rule id/name matched several enabled plans

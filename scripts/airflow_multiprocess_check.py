@@ -196,6 +196,14 @@ class MetadataDB:
             )
             return {task: (start, end) for task, start, end in rows.fetchall()}
 
+    def job_types(self, job_ids: list[int]) -> list[str]:
+        with self.connect() as conn:
+            return [
+                row[0]
+                for job_id in job_ids
+                for row in conn.execute("SELECT job_type FROM job WHERE id = ?", (job_id,)).fetchall()
+            ]
+
     def xcom(self, run_id: str, task_id: str, key: str = "return_value") -> Any:
         with self.connect() as conn:
             row = conn.execute(
@@ -301,15 +309,20 @@ def went_through(result: RunResult, task: str, state: str) -> bool:
     return any(t == task and s == state for _, t, s in result.timeline)
 
 
-def task_logs(home: Path, run_id: str, task_id: str) -> tuple[str, str]:
-    """The task's own log, and the log the triggerer wrote for its trigger (``attempt=N.log.trigger.<job>.log``)."""
+def task_logs(home: Path, run_id: str, task_id: str) -> tuple[str, str, list[int]]:
+    """The task's own log, the log a triggerer wrote for its trigger, and those triggerers' job ids.
+
+    A triggerer writes a deferred task's trigger log beside the task log, as
+    ``attempt=N.log.trigger.<triggerer job id>.log``.
+    """
     base = home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={task_id}"
     if not base.exists():
-        return "", ""
+        return "", "", []
     own = [p for p in sorted(base.glob("attempt=*.log")) if ".trigger." not in p.name]
     trigger = sorted(base.glob("attempt=*.log.trigger.*.log"))
+    job_ids = [int(p.name.rsplit(".", 2)[-2]) for p in trigger if p.name.rsplit(".", 2)[-2].isdigit()]
     read = lambda paths: "\n".join(p.read_text(errors="replace") for p in paths)  # noqa: E731
-    return read(own), read(trigger)
+    return read(own), read(trigger), job_ids
 
 
 def check(condition: bool, message: str, failures: list[str]) -> None:
@@ -396,12 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         check(first.state == "success", f"run {first.run_id} succeeded (state {first.state})", failures)
         check(set(first.task_states.values()) == {"success"}, f"every task succeeded: {first.task_states}", failures)
         check(went_through(first, "wait_for_store", "deferred"), "wait_for_store went through 'deferred'", failures)
-        triggerer_log = triggerer.log.read_text(errors="replace")
-        wait_log, trigger_log = task_logs(home, first.run_id, "wait_for_store")
+        wait_log, trigger_log, job_ids = task_logs(home, first.run_id, "wait_for_store")
         check("Pausing task as DEFERRED" in wait_log, "the worker deferred wait_for_store (task log)", failures)
+        job_types = db.job_types(job_ids)
         check(
-            "triggers currently running" in triggerer_log and f"triggers.stores.{TRIGGER_CLASS}" in trigger_log,
-            f"the triggerer process (pid {triggerer.process.pid}) ran {TRIGGER_CLASS} (its trigger log for the task)",
+            bool(job_ids) and set(job_types) == {"TriggererJob"} and f"triggers.stores.{TRIGGER_CLASS}" in trigger_log,
+            f"the triggerer (job {job_ids} {job_types}, pid {triggerer.process.pid}) ran {TRIGGER_CLASS}",
             failures,
         )
         check(

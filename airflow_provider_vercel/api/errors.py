@@ -160,7 +160,15 @@ class VercelStoreExistsError(VercelError):
 
 
 class VercelPlanSelectionError(VercelError):
-    """No billing plan satisfies the selection rule; the message lists each plan and why."""
+    """No billing plan satisfies the selection rule; the message lists each plan and why.
+
+    :param message: the explanation, one line per plan.
+    :param rejected: ``(plan_id, plan_name, reason)`` of every plan seen.
+    """
+
+    def __init__(self, message: str, rejected: tuple[Any, ...] = ()) -> None:
+        self.rejected = rejected
+        super().__init__(message)
 
 
 _STATUS_ERRORS: dict[int, type[VercelApiError]] = {

@@ -56,6 +56,7 @@ class PlanRule:
     :param prepayment_amount_cents: the prepayment to make, in cents (at least 50).
     :param allow_prepayment: False refuses every prepayment plan.
     :param plan_type: only plans of this type (``"subscription"`` or ``"prepayment"``).
+    :param paid_only: refuse free plans ("the cheapest paid plan"); contradicts rule ``"free"``.
     """
 
     rule: str
@@ -67,6 +68,7 @@ class PlanRule:
     prepayment_amount_cents: int | None = None
     allow_prepayment: bool = True
     plan_type: str | None = None
+    paid_only: bool = False
 
     @classmethod
     def by_id(cls, plan_id: str, **guards: Any) -> PlanRule:
@@ -130,7 +132,9 @@ class PlanRule:
         extras = [
             f"{name}={value!r}"
             for name, value in shown.items()
-            if value is not None and not (name == "allow_prepayment" and value is True)
+            if value is not None
+            and not (name == "allow_prepayment" and value is True)
+            and not (name == "paid_only" and value is False)
         ]
         return f"rule {self.rule!r}" + (f" ({', '.join(extras)})" if extras else "")
 
@@ -139,10 +143,11 @@ class PlanRule:
             raise VercelInputError("rule", f"must be one of {', '.join(map(repr, RULES))}, got {self.rule!r}")
         _check_selector(self.plan_id, "plan_id", self.rule, "id")
         _check_selector(self.plan_name, "plan_name", self.rule, "name")
-        if not isinstance(self.allow_prepayment, bool):
-            raise VercelInputError(
-                "allow_prepayment", f"must be True or False, got {self.allow_prepayment!r}"
-            )
+        for flag in ("allow_prepayment", "paid_only"):
+            if not isinstance(getattr(self, flag), bool):
+                raise VercelInputError(flag, f"must be True or False, got {getattr(self, flag)!r}")
+        if self.paid_only and self.rule == "free":
+            raise VercelInputError("paid_only", "contradicts rule 'free'")
         if self.plan_type is not None and self.plan_type not in PLAN_TYPES:
             raise VercelInputError(
                 "plan_type",
@@ -226,7 +231,10 @@ def select_plan(plans: Sequence[BillingPlan], rule: PlanRule) -> PlanSelection:
     verdicts = plan_verdicts(plans, rule)
     qualifying = [index for index, (_, reason) in enumerate(verdicts) if reason is None]
     if not qualifying:
-        raise VercelPlanSelectionError(_nothing_fits(rule, verdicts))
+        raise VercelPlanSelectionError(
+            _nothing_fits(rule, verdicts),
+            rejected=tuple(RejectedPlan(plan.id, plan.name, reason or "") for plan, reason in verdicts),
+        )
     chosen = _choose(qualifying, [plan for plan, _ in verdicts], rule, limits)
     rejected = tuple(
         RejectedPlan(plan.id, plan.name, reason or _outranked(plan, verdicts[chosen][0], rule, limits))
@@ -368,6 +376,8 @@ def _type_mismatch(plan: BillingPlan, rule: PlanRule) -> str | None:
         return f"type is {plan.type or 'not stated'}, the rule asks for {rule.plan_type}"
     if plan.is_prepayment and not rule.allow_prepayment:
         return "prepayment plan, and allow_prepayment is False"
+    if plan.is_free and rule.paid_only:
+        return "free plan, and paid_only is True"
     return None
 
 

@@ -10,8 +10,8 @@ filters, first registered first served, one fault per request. Kinds:
 - ``malformed_json``: call the endpoint, then send its status with a body that is not valid JSON.
 - ``reset_connection``: drop the connection before anything is processed or sent.
 - ``commit_then_drop`` / ``commit_then_error`` / ``commit_then_delay``: call the endpoint (the store IS
-  created), then drop the connection mid-response, answer 5xx, or answer late. They default to the
-  create-store POST.
+  created), then drop the connection mid-response (headers and half the declared body are sent), answer
+  5xx, or answer late (not at all if the client hangs up first). They default to the create-store POST.
 
 Steady settings: ``rate_limit_window(max_requests, per_seconds)`` (sliding window; beyond the budget
 429 with the exact ``Retry-After``) and ``latency_seconds`` (added to every request).

@@ -469,34 +469,10 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
             "allow_prepayment": self.allow_prepayment,
             "plan_type": optional_text(self.plan_type),
         }
-        rule = PlanRule.from_kwargs(rule=optional_text(self.rule), **arguments)
-        if self.paid_only and rule.rule == "free":
-            from airflow_provider_vercel.api.errors import VercelInputError
-
-            raise VercelInputError("paid_only", "contradicts rule 'free'")
-        return rule
-
-    def choose(self, plans: list[BillingPlan], rule: PlanRule) -> PlanSelection:
-        """``select_plan`` over ``plans``, free plans refused first when ``paid_only``.
-
-        :param plans: the product's plans.
-        :param rule: the ``PlanRule``.
-        """
-        from airflow_provider_vercel.api.errors import VercelPlanSelectionError
-        from airflow_provider_vercel.api.plans import PlanSelection, RejectedPlan, select_plan
-
-        if not self.paid_only:
-            return select_plan(plans, rule)
-        refused = [RejectedPlan(p.id, p.name, "free plan, and paid_only is True") for p in plans if p.is_free]
-        candidates = [plan for plan in plans if not plan.is_free]
-        try:
-            selection = select_plan(candidates, rule)
-        except VercelPlanSelectionError as exc:
-            lines = "".join(f"\n- {r.plan_id} ({r.plan_name or 'unnamed'}): {r.reason}" for r in refused)
-            raise VercelPlanSelectionError(f"{exc}{lines}") from None
-        return PlanSelection(plan=selection.plan, rejected=(*refused, *selection.rejected))
+        return PlanRule.from_kwargs(rule=optional_text(self.rule), paid_only=self.paid_only, **arguments)
 
     def execute(self, context: Context) -> str:
+        from airflow_provider_vercel.api.plans import select_plan
         from airflow_provider_vercel.operators.summaries import plan_summary
 
         configuration_id = optional_text(self.integration_configuration_id)
@@ -511,7 +487,7 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
                 "Choosing among %d plan(s) of %s/%s by %s",
                 len(plans), self.integration, self.product, rule.describe(),
             )
-            selection = self.choose(plans, rule)
+            selection = select_plan(plans, rule)
         for rejected in selection.rejected:
             self.log.info("Not chosen: %s (%s): %s", rejected.plan_id, rejected.plan_name, rejected.reason)
         summary = plan_summary(selection.plan)

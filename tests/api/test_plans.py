@@ -521,3 +521,24 @@ def test_plan_summary_is_json_serialisable_with_amounts_as_strings() -> None:
     assert summaries[0]["monthly_cost"] == "0"
     assert summaries[2]["monthly_cost"] is None
     assert summaries[2]["requires_prepayment_amount"] is True
+
+
+def test_paid_only_refuses_free_plans_so_cheapest_picks_the_cheapest_paid_one() -> None:
+    plans = [plan("free", paymentMethodRequired=False, cost="Free"), monthly("launch", "19.00"), monthly("scale", "69.00")]
+    selection = select_plan(plans, PlanRule.cheapest(paid_only=True))
+    assert selection.plan.id == "launch"
+    assert ("free", "free plan, and paid_only is True") in {(r.plan_id, r.reason) for r in selection.rejected}
+
+
+def test_paid_only_contradicts_the_free_rule() -> None:
+    assert input_error(rule="free", paid_only=True).argument == "paid_only"
+
+
+def test_selection_error_carries_every_plan_and_reason_as_data() -> None:
+    plans = [plan("free", paymentMethodRequired=False, cost="Free"), monthly("launch", "19.00")]
+    with pytest.raises(VercelPlanSelectionError) as info:
+        select_plan(plans, PlanRule.cheapest(max_monthly_cost=10, paid_only=True))
+    assert {r.plan_id: r.reason for r in info.value.rejected} == {
+        "free": "free plan, and paid_only is True",
+        "launch": "monthly cost $19.00 is above max_monthly_cost $10.00",
+    }

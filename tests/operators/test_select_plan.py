@@ -68,7 +68,7 @@ def test_prices_follow_the_metadata_so_the_ceiling_can_exclude_every_paid_plan(e
     assert "scale (Scale, $103.50/month): monthly cost $103.50 is above max_monthly_cost $25.00" in message
     assert "business-legacy" in message and "disabled" in message
     assert "credits" in message
-    assert "free (Free): free plan, and paid_only is True" in message
+    assert "free (Free, Free): free plan, and paid_only is True" in message
     (request,) = api_requests(emulator, "GET", "/v1/integrations/integration/")
     assert request["query"]["metadata"] == '{"region":"gru1"}'
 
