@@ -27,7 +27,7 @@ def airflow_env(home: Path, emulator) -> dict[str, str]:
         "conn_type": "vercel",
         "host": emulator.url,
         "password": emulator.admin_token,
-        "extra": {"team_id": emulator.team_id},
+        "extra": {"team_id": emulator.team_id, "team_slug": emulator.team_slug},
     }
     return {
         **os.environ,
@@ -59,6 +59,11 @@ def xcoms(home: Path) -> list[tuple[str, str, object]]:
     return [(task, key, json.loads(value) if isinstance(value, str) else value) for task, key, value in rows]
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """Keep one line per XCom readable."""
+    return text if len(text) <= limit else text[: limit - 5] + " ...}"
+
+
 def main() -> int:
     from airflow_provider_vercel.api.client import VercelClient
     from airflow_provider_vercel.emulator import EmulatorServer
@@ -76,7 +81,7 @@ def main() -> int:
         run([airflow, "dags", "test", DAG_ID], env, log)
         print("\nXCom values exchanged between the tasks:")
         for task, key, value in xcoms(home):
-            print(f"  {task:<22} {key:<14} {json.dumps(value, sort_keys=True)}")
+            print(f"  {task:<22} {key:<14} {shorten(json.dumps(value, sort_keys=True))}")
         posts = [r for r in emulator.requests if r["method"] == "POST"]
         print(f"\nRequests sent to the emulator: {len(emulator.requests)} ({len(posts)} create POST)")
         print("Stores the team now has (as the API lists them):")
