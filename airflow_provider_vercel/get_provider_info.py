@@ -60,6 +60,7 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": [
                     "airflow_provider_vercel.operators.discovery",
                     "airflow_provider_vercel.operators.stores",
+                    "airflow_provider_vercel.operators.lifecycle",
                     "airflow_provider_vercel.operators.api",
                 ],
             }

@@ -54,9 +54,12 @@ with DAG(
         metadata={"region": "{{ params.region }}"},
     )
 
+    # The create operator pushes the new store's id under the XCom key "store_id".
+    created_store_id = create_store.output["store_id"]
+
     wait_for_store = VercelStoreReadySensor(
         task_id="wait_for_store",
-        store_id=create_store.output["store_id"],
+        store_id=created_store_id,
         deferrable=True,
         poke_interval=2,
         timeout=15 * 60,
@@ -64,7 +67,7 @@ with DAG(
 
     connect_store = VercelConnectStoreOperator(
         task_id="connect_store",
-        store_id=create_store.output["store_id"],
+        store_id=created_store_id,
         project_id="{{ params.project }}",
         environments=["preview", "development"],
     )
@@ -91,11 +94,11 @@ with DAG(
             "project_env_var_names": sorted(project_vars),
         }
 
-    checks = run_checks(create_store.output["store_id"], connect_store.output)
+    checks = run_checks(created_store_id, connect_store.output)
 
     delete_store = VercelDeleteStoreOperator(
         task_id="delete_store",
-        store_id=create_store.output["store_id"],
+        store_id=created_store_id,
     )
 
     wait_for_store >> connect_store

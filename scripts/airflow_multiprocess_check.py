@@ -123,12 +123,23 @@ class Processes:
             if code is not None:
                 raise CheckFailed(f"{entry.name} (pid {entry.process.pid}) exited with {code}:\n{tail(entry.log)}")
 
-    def stop_all(self, grace: float = 20.0) -> None:
-        """SIGTERM each process group we started, wait, then SIGKILL what is left."""
+    def stop_all(self, grace: float = 30.0) -> None:
+        """SIGTERM each process we started, wait, then SIGKILL its process group and what is left, by pid.
+
+        Descendants are recorded first: a task process may sit in a process group of its own.
+        """
+        import psutil  # an Airflow dependency
+
+        descendants: list[psutil.Process] = []
+        for entry in self.started:
+            with contextlib.suppress(psutil.Error):
+                descendants.extend(psutil.Process(entry.process.pid).children(recursive=True))
+        # SIGTERM to each leader only: it shuts its own workers down (the scheduler waits for its
+        # executor's processes, which must not be killed under it).
         for entry in reversed(self.started):
             if entry.process.poll() is None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(entry.process.pid, signal.SIGTERM)
+                    os.kill(entry.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for entry in reversed(self.started):
             remaining = max(0.1, deadline - time.monotonic())
@@ -142,6 +153,11 @@ class Processes:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 entry.process.wait(timeout=5)
             print(f"  stopped {entry.name:<13} pid {entry.process.pid} (exit {entry.process.returncode})")
+        for child in descendants:  # psutil checks the start time, so a reused pid is never hit
+            with contextlib.suppress(psutil.Error):
+                if child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
+                    print(f"  killing leftover pid {child.pid} ({child.name()})")
+                    child.kill()
 
 
 def tail(path: Path, lines: int = 40) -> str:
@@ -386,16 +402,19 @@ def main(argv: list[str] | None = None) -> int:
         processor = procs.start("dag-processor", [*airflow, "dag-processor"])
         triggerer = procs.start("triggerer", [*airflow, "triggerer"])
         db = MetadataDB(home / "airflow.db")
-        wait_until(
-            "the api-server",
-            lambda: procs.assert_alive() or http_json(f"http://127.0.0.1:{api_port}/api/v2/monitor/health") is not None,
-            120,
-            on_timeout=lambda: "\n" + tail(api.log),
-        )
+        def api_up() -> bool:
+            procs.assert_alive()
+            return http_json(f"http://127.0.0.1:{api_port}/api/v2/monitor/health") is not None
+
+        def dag_parsed() -> bool:
+            procs.assert_alive()
+            return db.dag_parsed()
+
+        wait_until("the api-server", api_up, 120, on_timeout=lambda: "\n" + tail(api.log))
         timings["api-server up"] = time.monotonic() - step
         wait_until(
             f"{DAG_ID} to be parsed",
-            lambda: procs.assert_alive() or db.dag_parsed(),
+            dag_parsed,
             120,
             on_timeout=lambda: f"\nimport errors: {db.import_errors()}\n{tail(processor.log)}",
         )

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "VercelApiOperator": "airflow_provider_vercel.operators.api",
     "VercelBaseOperator": "airflow_provider_vercel.operators._base",
+    "VercelConnectStoreOperator": "airflow_provider_vercel.operators.lifecycle",
     "VercelCreateStoreOperator": "airflow_provider_vercel.operators.stores",
+    "VercelDeleteStoreOperator": "airflow_provider_vercel.operators.lifecycle",
     "VercelListBillingPlansOperator": "airflow_provider_vercel.operators.discovery",
     "VercelListConfigurationsOperator": "airflow_provider_vercel.operators.discovery",
     "VercelListProductsOperator": "airflow_provider_vercel.operators.discovery",
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
         VercelListProductsOperator,
         VercelSelectBillingPlanOperator,
     )
+    from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
     from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator, VercelStoreLink
 
 __all__ = sorted(_EXPORTS)

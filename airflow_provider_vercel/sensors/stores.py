@@ -38,8 +38,6 @@ from airflow.providers.common.compat.sdk import (
 from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError, task_failures
 
 if TYPE_CHECKING:
-    import logging
-
     from airflow.providers.common.compat.sdk import BaseOperator, Context
 
     from airflow_provider_vercel.api.models import Store
@@ -106,7 +104,7 @@ def _shown_status(store: Store) -> str:
     return store.status
 
 
-def get_store_or_fail(hook: VercelHook, store_id: str, log: logging.Logger | None = None) -> Store:
+def get_store_or_fail(hook: VercelHook, store_id: str, log: Any = None) -> Store:
     """Read the store once; raise ``VercelStoreFailedError`` if it reached a failure status.
 
     The caller checks ``store.is_ready``; a store neither ready nor failed is still pending (unknown
@@ -360,6 +358,8 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
         :param context: the task context.
         :param event: the trigger's event.
         """
+        with task_failures():
+            self.check_rendered()
         try:
             validate_store_event(event, self.store_id)
         except (AirflowFailException, AirflowSensorTimeout) as exc:
