@@ -80,10 +80,17 @@ def example_dagbag(airflow_db: None) -> Any:
 
 
 def run_dag(dagbag: Any, dag_id: str, **kwargs: Any) -> Any:
-    """Run one DAG through Airflow with ``dag.test()`` and return its DagRun."""
-    dag = dagbag.get_dag(dag_id)
-    assert dag is not None, f"{dag_id} not found; import errors: {dagbag.import_errors}"
-    return dag.test(**kwargs)
+    """Run one DAG through Airflow with ``dag.test()`` and return its DagRun.
+
+    The DAG is parsed afresh from its file for each run: Airflow 3.3.2's ``dag.test()`` writes a run's
+    conf into the DAG's ``Param`` objects, so a reused DAG object would leak one run's conf into the next.
+    """
+    from airflow.dag_processing.dagbag import DagBag
+
+    parsed = dagbag.get_dag(dag_id)
+    assert parsed is not None, f"{dag_id} not found; import errors: {dagbag.import_errors}"
+    fresh = DagBag(dag_folder=parsed.fileloc, bundle_path=Path(parsed.fileloc).parent).get_dag(dag_id)
+    return fresh.test(**kwargs)
 
 
 def xcoms(dag_run: Any) -> dict[tuple[str, int, str], Any]:

@@ -130,6 +130,14 @@ def test_paid_store_dag_fails_before_creating_when_no_paid_plan_fits_the_ceiling
     assert live_stores(server) == []
 
 
+def test_a_runs_conf_does_not_leak_into_the_next_run_of_the_same_dag(example_dagbag, airflow_emulator):
+    failed = run_dag(example_dagbag, "vercel_paid_store", run_conf={"region": "gru1"})
+    assert str(failed.state) == "failed"
+    again = run_dag(example_dagbag, "vercel_paid_store")
+    assert str(again.state) == "success"
+    assert xcoms(again)[("select_plan", -1, "return_value")] == "launch"
+
+
 # --- (c) prepayment ---------------------------------------------------------------------------
 
 
