@@ -96,8 +96,14 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     extra link), then returns (XCom ``return_value``) the store summary ``{"id", "name", "status",
     "product": {"id", "slug", "name"}, "plan": {"id", "name", "type"} | None, "configuration_id",
     "secret_names", "dashboard_url", "outcome"}`` where ``outcome`` is ``created``, ``reused`` or
-    ``recovered`` and ``secret_names`` lists names only, never values. It does not wait for the store
-    to become available.
+    ``recovered`` and ``secret_names`` lists names only, never values.
+
+    With ``wait_for_ready=True`` the task then waits until the store is ``available`` (its status in
+    the summary says so): in this worker slot, or with ``deferrable=True`` in the triggerer
+    (``VercelStoreStatusTrigger``). The POST is always sent from the worker, never from the trigger.
+    A failure status fails the task without retry; the store is not deleted. For ephemeral stores
+    whose teardown must run even then, keep creating and waiting in two tasks (see the per-pull-request
+    example DAG): a failed setup task leaves its teardown ``upstream_failed``.
 
     :param integration_configuration_id: the configuration (``icfg_…``) to create under (templated).
     :param product: product id (``iap_…``) or slug (``neon-postgres``) (templated).
@@ -109,6 +115,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     :param external_id: your own tracking id, sent to Vercel (not returned by it) (templated).
     :param protocol_settings: free-form protocol settings, e.g. ``{"experimentation": {...}}`` (templated).
     :param if_exists: ``reuse`` (default) adopts a store of the same name, ``fail`` fails the task (templated).
+    :param wait_for_ready: after creating, wait until the store is available.
+    :param deferrable: wait in the triggerer; defaults to Airflow's ``operators.default_deferrable``.
+    :param wait_timeout: seconds to wait for the store before failing.
+    :param poll_interval: seconds between two status reads while waiting.
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
@@ -141,9 +151,19 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         external_id: str | None = None,
         protocol_settings: dict[str, Any] | str | None = None,
         if_exists: str = "reuse",
+        wait_for_ready: bool = False,
+        deferrable: bool | None = None,
+        wait_timeout: float = 1800.0,
+        poll_interval: float = 10.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        from airflow_provider_vercel.api import validation as check
+
+        self.wait_for_ready = check.optional_bool("wait_for_ready", wait_for_ready)
+        self.deferrable = check.optional_bool("deferrable", deferrable)
+        self.wait_timeout = _positive_seconds("wait_timeout", wait_timeout)
+        self.poll_interval = _positive_seconds("poll_interval", poll_interval)
         self.integration_configuration_id = integration_configuration_id
         self.product = product
         self.name = name
@@ -235,13 +255,50 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         ti.xcom_push(key=STORE_ID_XCOM_KEY, value=store.id)
         ti.xcom_push(key=STORE_URL_XCOM_KEY, value=url)
         self._log_outcome(outcome, prepared, url)
-        return store_summary(
+        summary = store_summary(
             store,
             dashboard=url,
             configuration_id=prepared.request.integration_configuration_id,
             billing_plan_id=prepared.request.billing_plan_id,
             outcome=outcome_label(outcome),
         )
+        if not self.wait_for_ready or store.id is None:
+            return summary
+        from airflow_provider_vercel.sensors.stores import default_deferrable, wait_for_store_ready
+
+        ready = wait_for_store_ready(
+            self,
+            hook=self.hook,
+            store_id=store.id,
+            timeout=self.wait_timeout,
+            poll_interval=self.poll_interval,
+            deferrable=default_deferrable() if self.deferrable is None else self.deferrable,
+            next_kwargs={"summary": summary},
+        )
+        summary["status"] = ready.status
+        return summary
+
+    def execute_complete(
+        self, context: Context, event: dict[str, Any] | None = None, summary: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Resume after the store trigger fired: fail on a failure status or timeout, else the summary.
+
+        :param context: the task context.
+        :param event: the trigger's event.
+        :param summary: the summary built before deferring (passed by a real triggerer).
+        """
+        from airflow_provider_vercel.operators.summaries import dashboard_url, store_summary
+        from airflow_provider_vercel.sensors.stores import validate_store_event
+
+        result = validate_store_event(event)
+        self.log.info("%s", result.get("message"))
+        if summary is None:
+            # Airflow 3.3.2's dag.test() drops defer-time kwargs; rebuild the summary from one read.
+            store = self.hook.get_store(str(result["store_id"]))
+            url = dashboard_url(store.id, self.team) if store.id else None
+            summary = store_summary(store, dashboard=url, configuration_id=self.integration_configuration_id)
+        summary["status"] = result.get("store_status") or summary.get("status")
+        return summary
 
     def _log_outcome(self, outcome: CreateOutcome, prepared: PreparedStore, url: str | None) -> None:
         store = outcome.store
@@ -263,6 +320,14 @@ class VercelCreateStoreOperator(VercelBaseOperator):
                 "Created store %r (%s, %s) on plan %s, status %s.", store.name, store.id, where, plan, store.status
             )
         self.log.info("Secret names: %s. Dashboard: %s", ", ".join(store.secret_names) or "none", url)
+
+
+def _positive_seconds(argument: str, value: Any) -> float:
+    from airflow_provider_vercel.api.errors import VercelInputError
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise VercelInputError(argument, f"must be a number of seconds > 0, got {value!r}")
+    return float(value)
 
 
 def _resolve_product(listing: ConfigurationProducts, wanted: str, configuration_id: str) -> Product:

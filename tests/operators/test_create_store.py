@@ -276,3 +276,49 @@ def test_dashboard_url_uses_the_team_slug_when_the_connection_has_one(vercel_emu
     assert result["dashboard_url"] == (
         f"https://vercel.com/{vercel_emulator.team_slug}/~/stores/integration/{result['id']}"
     )
+
+
+# --- waiting until ready ----------------------------------------------------------------------
+
+
+def test_wait_for_ready_in_the_worker_returns_the_available_store(emulator, context, neon_cfg):
+    emulator.state.ready_delay = 0.5
+    result = make(neon_cfg, wait_for_ready=True, deferrable=False, poll_interval=0.1).execute(context)
+    assert result["status"] == "available" and result["outcome"] == "created"
+    assert len(posts(emulator)) == 1
+
+
+def test_wait_for_ready_deferrable_posts_on_the_worker_then_defers_to_the_store_trigger(emulator, context, neon_cfg):
+    from airflow.providers.common.compat.sdk import TaskDeferred
+
+    from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
+
+    emulator.state.ready_delay = 30
+    with pytest.raises(TaskDeferred) as info:
+        make(neon_cfg, wait_for_ready=True, deferrable=True).execute(context)
+    deferred = info.value
+    assert isinstance(deferred.trigger, VercelStoreStatusTrigger)
+    assert deferred.method_name == "execute_complete"
+    assert deferred.kwargs["summary"]["id"] == context["ti"].xcoms[STORE_ID_XCOM_KEY]
+    assert len(posts(emulator)) == 1
+
+
+def test_execute_complete_rebuilds_the_summary_when_the_defer_kwargs_were_dropped(emulator, context, neon_cfg):
+    store_id = make(neon_cfg).execute(context)["id"]
+    event = {"status": "success", "store_id": store_id, "store_status": "available", "message": "ready"}
+    result = make(neon_cfg).execute_complete(context, event)
+    assert result["id"] == store_id and result["status"] == "available"
+
+
+def test_execute_complete_fails_without_retry_on_a_failure_status(emulator, context, neon_cfg):
+    event = {"status": "error", "store_id": "store_x", "store_status": "error", "message": "store failed"}
+    with pytest.raises(VercelTaskError, match="store failed") as info:
+        make(neon_cfg).execute_complete(context, event, summary={"id": "store_x"})
+    assert info.value.store_status == "error"
+
+
+@pytest.mark.parametrize(("argument", "value"), [("wait_timeout", 0), ("poll_interval", -1), ("wait_for_ready", "yes")])
+def test_bad_wait_arguments_are_refused_at_construction(neon_cfg, argument, value):
+    with pytest.raises(VercelInputError) as info:
+        make(neon_cfg, **{argument: value})
+    assert info.value.argument == argument

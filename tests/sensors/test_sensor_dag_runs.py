@@ -82,3 +82,19 @@ def test_deferrable_mode_times_out_through_the_trigger(test_dagbag, airflow_emul
     assert record["event"]["store_status"] == "initializing"
     (store,) = server.state.stores.values()
     assert store.deleted  # teardown after the failed wait
+
+
+def test_create_operator_with_wait_for_ready_defers_after_posting_and_resumes_ready(
+    test_dagbag, airflow_emulator, trigger_runs
+):
+    server = airflow_emulator
+    server.state.ready_delay = 1.0
+    dag_run = run(test_dagbag, "vercel_test_create_and_wait", server)
+    assert str(dag_run.state) == "success", task_states(dag_run)
+    values = xcoms(dag_run)
+    summary = values[("create_store", -1, "return_value")]
+    (record,) = trigger_runs
+    assert record["kwargs"]["store_id"] == summary["id"]
+    assert summary["status"] == "available"
+    # The trigger only reads: the one POST came from the worker before deferring.
+    assert [r["method"] for r in server.requests if r["path"] == "/v1/storage/stores/integration/direct"] == ["POST"]

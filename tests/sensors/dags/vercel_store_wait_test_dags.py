@@ -45,3 +45,23 @@ def build(dag_id: str, *, deferrable: bool, timeout: float = 30) -> DAG:
 poke_dag = build("vercel_test_wait_poke", deferrable=False)
 deferred_dag = build("vercel_test_wait_deferred", deferrable=True)
 deferred_short_dag = build("vercel_test_wait_deferred_short", deferrable=True, timeout=1.5)
+
+
+with DAG(
+    dag_id="vercel_test_create_and_wait",
+    schedule=None,
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    params={"configuration_id": Param("", type="string"), "name": Param("wait-db", type="string")},
+) as create_and_wait_dag:
+    VercelCreateStoreOperator(
+        task_id="create_store",
+        integration_configuration_id="{{ params.configuration_id }}",
+        product="neon-postgres",
+        name="{{ params.name }}",
+        metadata={"region": "iad1"},
+        wait_for_ready=True,
+        deferrable=True,
+        poll_interval=0.3,
+        wait_timeout=30,
+    )
