@@ -22,6 +22,7 @@ from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.create import CreateOutcome, IfExists, Sleep, get_or_create_flow, matching_stores
 from airflow_provider_vercel.api.errors import (
     VercelApiError,
+    VercelInputError,
     VercelRateLimitedError,
     VercelResponseError,
     VercelServerError,
@@ -64,7 +65,7 @@ class _ClientCore:
         self.team_slug = check.require_id("team_slug", team_slug) if team_slug is not None else None
         for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise check.VercelInputError(name, f"must be a number of seconds > 0, got {value!r}")
+                raise VercelInputError(name, f"must be a number of seconds > 0, got {value!r}")
         self.timeout = httpx.Timeout(float(timeout), connect=float(connect_timeout))
         self.retry_policy = retry_policy or RetryPolicy()
         self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)

@@ -86,7 +86,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential wait before retry number ``attempt`` (1-based), capped, without jitter."""
-        return min(self.backoff_max, self.backoff_initial * (2 ** max(0, attempt - 1)))
+        return float(min(self.backoff_max, self.backoff_initial * (2 ** max(0, attempt - 1))))
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -120,7 +120,7 @@ def is_retryable(exc: BaseException, policy: RetryPolicy) -> bool:
 
 def wait_seconds(exc: BaseException | None, attempt: int, policy: RetryPolicy, rng: random.Random) -> float:
     """How long to wait after failed attempt number ``attempt`` (1-based)."""
-    retry_after = getattr(exc, "retry_after", None)
+    retry_after: float | None = getattr(exc, "retry_after", None)
     if retry_after is not None and retry_after > 0:
         # The server said exactly when; add only a little jitter so a crowd does not return at once.
         return retry_after * (1 + rng.uniform(0, policy.jitter))
@@ -149,8 +149,8 @@ class _Stop:
     def __call__(self, retry_state: Any) -> bool:
         if retry_state.attempt_number >= self.policy.max_attempts:
             return True
-        upcoming = getattr(retry_state, "upcoming_sleep", 0.0) or 0.0
-        return retry_state.seconds_since_start + upcoming > self.policy.max_elapsed
+        upcoming = float(getattr(retry_state, "upcoming_sleep", 0.0) or 0.0)
+        return bool(retry_state.seconds_since_start + upcoming > self.policy.max_elapsed)
 
 
 def retrying_kwargs(
