@@ -20,5 +20,24 @@ test: venv
 demo: venv
 	$(PY) scripts/demo.py
 
+# Performance table (benchmarks/README.md); BENCH_ARGS="--only parse,calls" or "--quick" to narrow it.
+bench: venv
+	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,bench]'
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+.PHONY: test-compat test-ui
+COMPAT_VERSIONS ?= 2.11 3.1
+
+# Smoke suite on older Airflow lines, each in its own uv venv (.venv-airflow-<line>), then a matrix.
+test-compat:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(PYTHON) scripts/compat.py --versions $(COMPAT_VERSIONS) $(COMPAT_ARGS)
+
+# The vercel connection form in Airflow's UI, in headless Chromium (installed with apt-get if missing),
+# plus `airflow connections test`. Screenshots: artifacts/ui/.
+test-ui: venv
+	$(PY) scripts/ui_connection_form.py --install-chromium
+	VERCEL_UI_REQUIRED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/ui

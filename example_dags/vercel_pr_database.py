@@ -1,14 +1,21 @@
-"""An ephemeral Postgres database per pull request, removed whatever happens in between.
+"""An ephemeral Postgres database per pull request, used for real, removed whatever happens in between.
 
 find the Neon configuration --> create the store ``pr-<n>-db`` (setup) --> wait until it is available
 (deferrable sensor: the wait runs in the triggerer, not in a worker slot) --> connect it to the project
-(Vercel writes the database's secrets into the project's env vars) --> run the checks --> delete the
+(Vercel writes the database's credentials into the project's env vars) --> run the checks: get a ready
+Airflow connection for the store from the hook, create a table, load rows, check them --> delete the
 store (teardown: disconnects the project, then deletes; it runs even when the checks fail).
+
+The credentials never travel through XCom or the metadata database: ``run_checks`` reads them from the
+project's env vars itself (``VercelHook.get_store_connection``), masked as soon as they are read, and
+returns only counts.
 
 Trigger it per pull request, e.g. ``airflow dags trigger vercel_pr_database -c '{"pr_number": 42}'``.
 Run with ``{"simulate_failure": true}`` to watch the teardown remove the store after a failed check.
-Against the local emulator the defaults work as they are: point the ``vercel_default`` connection at it
-(see the README).
+Against the local emulator, start it with a real PostgreSQL behind it (``python -m
+airflow_provider_vercel.emulator --postgres-dsn postgresql://postgres:...@127.0.0.1:5432/postgres``; without
+one its database URLs are placeholders and ``run_checks`` cannot connect), and point the
+``vercel_default`` connection at it (see the README).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ with DAG(
         "pr_number": Param(1, type="integer", minimum=1, description="Pull request number; names the store."),
         "project": Param("web-app", type="string", description="Vercel project id (prj_…) or name to connect."),
         "region": Param("iad1", type="string", description="Region of the database."),
+        "rows": Param(3, type="integer", minimum=1, maximum=1000, description="Rows the checks load."),
         "simulate_failure": Param(False, type="boolean", description="Make the checks fail (teardown demo)."),
     },
 ) as dag:
@@ -74,24 +82,47 @@ with DAG(
 
     @task
     def run_checks(store_id: str, connection: dict[str, Any]) -> dict[str, Any]:
-        """Stand-in for the pull request's tests: read the store's status and secret names.
+        """Use the pull request's database: create a table, load rows, read them back and check them.
 
-        Only names are read and returned; the values stay in Vercel (and in the project's env vars).
+        The Airflow connection is built in this task from the project's env vars (selected by the
+        store id, whatever their prefix), so no credential passes through XCom; the return value holds
+        counts only.
         """
+        import psycopg
+
         from airflow_provider_vercel.hooks.vercel import VercelHook
 
-        hook = VercelHook()
-        store = hook.get_store(store_id)
-        project_vars = [env.key for env in hook.list_project_env(connection["project_id"]) if env.store_id == store_id]
-        print(f"Store {store.name} ({store_id}) is {store.status}; secrets: {', '.join(store.secret_names)}")
-        print(f"Project {connection['project_id']} received: {', '.join(sorted(project_vars))}")
-        if get_current_context()["params"].get("simulate_failure"):
+        params = get_current_context()["params"]
+        db = VercelHook().get_store_connection(store_id, connection["project_id"], target="preview")
+        rows = [(n, f"pr-{params['pr_number']}-event-{n}") for n in range(1, int(params["rows"]) + 1)]
+        with psycopg.connect(
+            host=db.host,
+            port=db.port,
+            user=db.login,
+            password=db.password,
+            dbname=db.schema,
+            connect_timeout=10,
+            **db.extra_dejson,  # e.g. sslmode from the URL
+        ) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS pr_events (id integer PRIMARY KEY, name text NOT NULL)")
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO pr_events (id, name) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING", rows
+                )
+            count, id_sum = conn.execute("SELECT count(*), coalesce(sum(id), 0) FROM pr_events").fetchone()
+            names = [name for (name,) in conn.execute("SELECT name FROM pr_events ORDER BY id")]
+        print(f"Loaded {len(rows)} row(s) into pr_events of store {store_id}; the table holds {count}.")
+        if params.get("simulate_failure"):
             raise RuntimeError(f"Checks failed for pull request store {store_id} (simulate_failure is set).")
+        if count != len(rows) or id_sum != sum(n for n, _ in rows) or names != [name for _, name in rows]:
+            raise RuntimeError(f"pr_events holds {count} row(s) (id sum {id_sum}); expected {len(rows)}.")
         return {
             "store_id": store_id,
-            "status": store.status,
-            "secret_names": store.secret_names,
-            "project_env_var_names": sorted(project_vars),
+            "conn_type": db.conn_type,
+            "table": "pr_events",
+            "rows_loaded": len(rows),
+            "rows_checked": int(count),
+            "first_rows": names[:3],  # table data, not credentials
         }
 
     checks = run_checks(created_store_id, connect_store.output)

@@ -10,7 +10,10 @@ Everything runs on loopback in a throwaway ``AIRFLOW_HOME`` (SQLite), with one s
 
     emulator (python -m airflow_provider_vercel.emulator)   api-server   scheduler   dag-processor   triggerer
 
-Steps: start the emulator (stores stay ``initializing`` for ``--ready-delay`` seconds, so the sensor's
+plus a throwaway PostgreSQL server (``LocalPostgres``; the installed PostgreSQL binaries are required)
+behind the emulator's Neon stores, because ``run_checks`` loads rows into the store's real database.
+
+Steps: start PostgreSQL and the emulator (stores stay ``initializing`` for ``--ready-delay`` seconds, so the sensor's
 first check cannot succeed and it must defer), ``airflow db migrate``, start the four Airflow
 components, wait for the DAG to be parsed, trigger a run (``airflow dags trigger``), watch the task
 instance states in the metadata DB, then check:
@@ -105,11 +108,11 @@ class Processes:
     logs: Path
     started: list[Started] = field(default_factory=list)
 
-    def start(self, name: str, argv: list[str]) -> Started:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Started:
         log = self.logs / f"{name}.log"
         handle = log.open("wb")
         process = subprocess.Popen(
-            argv, env=self.env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            argv, env=env or self.env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
         handle.close()
         entry = Started(name, process, log, time.monotonic())
@@ -373,12 +376,24 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, on_signal)
+    postgres = None
     try:
-        # 1. the emulator
+        # 0. a throwaway PostgreSQL: run_checks loads rows into the store's real database
+        from airflow_provider_vercel.emulator.pgserver import LocalPostgres, unavailable_reason
+
+        reason = unavailable_reason()
+        if reason:
+            raise CheckFailed(f"run_checks needs a real database: {reason}")
+        postgres = LocalPostgres().start()
+        timings["postgres start"] = postgres.started_in or 0.0
+
+        # 1. the emulator, its Postgres stores backed by that server (DSN passed in the environment, not argv)
         step = time.monotonic()
+        emulator_env = dict(procs.env, VERCEL_EMULATOR_POSTGRES_DSN=postgres.dsn)
         emulator = procs.start(
             "emulator",
             [python, "-m", "airflow_provider_vercel.emulator", "--port", str(emulator_port), "--ready-delay", str(args.ready_delay)],
+            env=emulator_env,
         )
         emulator_url = f"http://127.0.0.1:{emulator_port}"
         wait_until("the emulator", lambda: http_json(f"{emulator_url}/_emulator/health")["ok"], 30, on_timeout=lambda: "\n" + tail(emulator.log))
@@ -479,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         print("Stopping processes")
         procs.stop_all()
+        if postgres is not None:
+            postgres.stop()
         total = time.monotonic() - t0
         print(f"Total {total:.1f}s")
         if args.keep_home or failures:

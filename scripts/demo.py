@@ -2,7 +2,14 @@
 
 Starts the emulator on a free loopback port, prepares a throwaway AIRFLOW_HOME, runs
 `airflow dags test vercel_paid_store`, then prints the XCom values the tasks exchanged and the store
-the emulator now holds. Everything it starts, it stops.
+the emulator now holds.
+
+Then, when PostgreSQL's server binaries are installed, the per-pull-request pipeline for real: a
+throwaway PostgreSQL server backs the emulator's Neon stores, `airflow dags test vercel_pr_database`
+creates a store (a real database and role), waits, connects it to a project, loads rows into it from a
+downstream task that builds its connection from the project's env vars, checks them, and tears the
+store down; the demo prints the rows and shows that the database is gone. Without the binaries it
+says why it skipped this part. Everything it starts, it stops.
 """
 
 from __future__ import annotations
@@ -48,13 +55,13 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> None:
         raise SystemExit(done.returncode)
 
 
-def xcoms(home: Path) -> list[tuple[str, str, object]]:
+def xcoms(home: Path, dag_id: str = DAG_ID) -> list[tuple[str, str, object]]:
     """(task, key, value) of the DAG's XComs, in task order, from the run's metadata database."""
     with sqlite3.connect(home / "airflow.db") as db:
         rows = db.execute(
             "SELECT task_id, key, value FROM xcom WHERE dag_id = ? AND key NOT LIKE '\\_link\\_%' ESCAPE '\\' "
             "ORDER BY timestamp",
-            (DAG_ID,),
+            (dag_id,),
         ).fetchall()
     return [(task, key, json.loads(value) if isinstance(value, str) else value) for task, key, value in rows]
 
@@ -62,6 +69,45 @@ def xcoms(home: Path) -> list[tuple[str, str, object]]:
 def shorten(text: str, limit: int = 200) -> str:
     """Keep one line per XCom readable."""
     return text if len(text) <= limit else text[: limit - 5] + " ...}"
+
+
+def pr_database(emulator, env: dict[str, str], airflow: str, home: Path, log: Path) -> None:
+    """The per-pull-request pipeline against a real PostgreSQL, or a one-line note why not."""
+    from airflow_provider_vercel.emulator.backends import PostgresServerBackend
+    from airflow_provider_vercel.emulator.pgserver import LocalPostgres, unavailable_reason
+
+    dag_id = "vercel_pr_database"
+    print(f"\n--- {dag_id}: a real database per pull request ---")
+    reason = unavailable_reason()
+    if reason:
+        print(f"Skipped: {reason}.")
+        return
+    with LocalPostgres() as postgres:
+        print(f"Throwaway PostgreSQL on {postgres.host}:{postgres.port} (started in {postgres.started_in:.1f}s)")
+        backend = PostgresServerBackend(postgres.dsn)
+        emulator.state.backends["postgres"] = backend
+        emulator.state.ready_delay = 1.0
+        print(f"Running `airflow dags test {dag_id}` (create, wait, connect, load rows, check, tear down)...")
+        run([airflow, "dags", "test", dag_id, "-c", json.dumps({"pr_number": 42, "rows": 5})], env, log)
+        values = {(task, key): value for task, key, value in xcoms(home, dag_id)}
+        store_id = values[("create_store", "store_id")]
+        connected = values[("connect_store", "return_value")]
+        checks = values[("run_checks", "return_value")]
+        deleted = values[("delete_store", "return_value")]
+        print(f"  create_store   store {store_id} (a database and a login role on that server)")
+        print(f"  connect_store  project {connected['project_id']} got {', '.join(connected['env_var_names'])}")
+        print(
+            f"  run_checks     built a {checks['conn_type']} connection from those env vars (never in XCom), "
+            f"loaded {checks['rows_loaded']} rows into {checks['table']}, counted {checks['rows_checked']}"
+        )
+        print(f"                 first rows read back: {', '.join(checks['first_rows'])}")
+        gone = not backend.exists(store_id)
+        print(
+            f"  delete_store   deleted={deleted['deleted']}; the store's database "
+            f"{'was dropped' if gone else 'STILL EXISTS'} on the server"
+        )
+        if not gone:
+            raise SystemExit("teardown left the database behind")
 
 
 def main() -> int:
@@ -90,6 +136,7 @@ def main() -> int:
                 plan = store.billing_plan.id if store.billing_plan else None
                 print(f"  {store.id}  name={store.name}  plan={plan}  status={store.status}")
                 print(f"    secrets (names only): {', '.join(store.secret_names)}")
+        pr_database(emulator, env, airflow, home, log)
     print(f"\nDone in {time.monotonic() - started:.1f}s. Airflow log: {log}")
     shutil.rmtree(home / "logs", ignore_errors=True)
     return 0

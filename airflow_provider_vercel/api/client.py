@@ -163,6 +163,11 @@ class _ClientCore:
             raise cls(status, code, message, call.method, call.path, retry_after=retry_after)
         raise cls(status, code, message, call.method, call.path)
 
+    def _get_or_create_flow(self, request: calls.CreateStoreRequest, if_exists: IfExists) -> Any:
+        # After a lost answer, look for the store for as long as we were willing to wait for the answer.
+        settle = self.timeout.read if self.timeout.read is not None else 30.0
+        return get_or_create_flow(request, if_exists, self.retry_policy, settle_seconds=settle)
+
     def _pause_remaining(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
 
@@ -323,7 +328,7 @@ class VercelClient(_ClientCore):
         :param request: the validated create body.
         :param if_exists: ``reuse`` an existing store of that name, or ``fail``.
         """
-        return self._drive(get_or_create_flow(request, if_exists, self.retry_policy))
+        return self._drive(self._get_or_create_flow(request, if_exists))
 
     def get_store(self, store_id: str) -> Store:
         """One store with its current status (§5.2).
@@ -500,7 +505,7 @@ class AsyncVercelClient(_ClientCore):
         self, request: calls.CreateStoreRequest, if_exists: IfExists = "reuse"
     ) -> CreateOutcome:
         """See ``VercelClient.get_or_create_store``."""
-        return await self._drive(get_or_create_flow(request, if_exists, self.retry_policy))
+        return await self._drive(self._get_or_create_flow(request, if_exists))
 
     async def get_store(self, store_id: str) -> Store:
         """See ``VercelClient.get_store``."""

@@ -3,8 +3,10 @@
 The create POST is not idempotent and Vercel offers no idempotency key (§7.14). So: look for a store
 of that name in the configuration first; after an ambiguous failure (the request may have reached the
 server: dropped connection, timeout, 5xx, unreadable answer) look again before sending anything else,
-and adopt what is found. Only a failure that certainly created nothing (429, connect refused) or a
-second look that finds nothing leads to another POST.
+and adopt what is found. Only a failure that certainly created nothing (429, connect refused), or a 5xx
+answer followed by a look that finds nothing, leads to another POST. When the answer was lost (timeout,
+dropped connection, unreadable body) the server may still be working on the request, so the flow keeps
+looking for a while and then fails with ``VercelAmbiguousCreateError`` rather than risk a second store.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Literal
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.errors import (
+    VercelAmbiguousCreateError,
     VercelRateLimitedError,
     VercelResponseError,
     VercelServerError,
@@ -49,7 +52,8 @@ class CreateOutcome:
     :param store: the store, created or adopted.
     :param created: True when this call's POST created it.
     :param reused: True when a store of that name existed before this call.
-    :param recovered_from: kind of ambiguous failure after which the store was found, if any.
+    :param recovered_from: kind of ambiguous failure after which the store was found by name, if any
+        (None when the store came from an answered POST).
     :param posts: number of POST requests sent.
     """
 
@@ -89,8 +93,16 @@ def get_or_create_flow(
     if_exists: IfExists,
     policy: RetryPolicy,
     rng: random.Random | None = None,
+    settle_seconds: float = 10.0,
 ) -> Generator[Step, Any, CreateOutcome]:
-    """Steps of get-or-create; the driver sends back each call's result or throws its exception."""
+    """Steps of get-or-create; the driver sends back each call's result or throws its exception.
+
+    :param request: the validated create body.
+    :param if_exists: ``reuse`` or ``fail`` when a store of that name exists before the POST.
+    :param policy: retry policy (attempts, waits, time budget).
+    :param rng: random source for jitter.
+    :param settle_seconds: after a lost answer, how long to keep looking for the store before failing.
+    """
     if if_exists not in ("reuse", "fail"):
         from airflow_provider_vercel.api.errors import VercelInputError
 
@@ -105,7 +117,6 @@ def get_or_create_flow(
 
     started = time.monotonic()
     posts = 0
-    recovered_from: str | None = None
     while True:
         posts += 1
         try:
@@ -113,18 +124,34 @@ def get_or_create_flow(
         except (VercelTransportError, VercelServerError, VercelResponseError, VercelRateLimitedError) as exc:
             kind = _ambiguity(exc)
             wait = wait_seconds(exc, posts, policy, rng)
-            out_of_budget = posts >= policy.max_attempts or time.monotonic() - started + wait > policy.max_elapsed
+            elapsed = time.monotonic() - started
+            out_of_budget = posts >= policy.max_attempts or elapsed + wait > policy.max_elapsed
             if kind is None:
                 # Nothing was created (429 or connection refused): send again after the wait, if allowed.
                 if out_of_budget:
                     raise
                 yield Sleep(wait)
                 continue
-            recovered_from = kind
-            yield Sleep(min(wait, policy.backoff_initial))
-            found = matching_stores((yield listing), request.name, request.product)
-            if found:
-                return CreateOutcome(found[-1], created=True, reused=False, recovered_from=kind, posts=posts)
+            # The POST may have been applied, or may still be in progress on the server: look before
+            # anything else. A server that answered (5xx) has finished with the request, so one look
+            # settles it; after a lost answer keep looking for ``settle_seconds``.
+            answered = isinstance(exc, VercelServerError)
+            window = 0.0 if answered else min(settle_seconds, max(0.0, policy.max_elapsed - elapsed))
+            looks_until = time.monotonic() + window
+            look = 0
+            while True:
+                look += 1
+                remaining = looks_until - time.monotonic()
+                yield Sleep(policy.backoff_initial if look == 1 else max(0.0, min(policy.backoff(look), remaining)))
+                found = matching_stores((yield listing), request.name, request.product)
+                if found:
+                    return CreateOutcome(found[-1], created=True, reused=False, recovered_from=kind, posts=posts)
+                if time.monotonic() >= looks_until:
+                    break
+            if not answered:
+                # Sending again could create a second store if the first request is still being
+                # processed. Fail instead: a retry of the task looks again before any POST.
+                raise VercelAmbiguousCreateError(request.name, kind, window) from exc
             if out_of_budget:
                 raise
             continue
@@ -132,7 +159,7 @@ def get_or_create_flow(
             # §7.1: identity fields are undocumented; find the store by name when they are missing.
             found = matching_stores((yield listing), request.name, request.product)
             if found:
-                return CreateOutcome(found[-1], created=True, reused=False, recovered_from=recovered_from, posts=posts)
+                return CreateOutcome(found[-1], created=True, reused=False, recovered_from=None, posts=posts)
             if store is None:
                 raise VercelResponseError("POST", "/v1/storage/stores/integration/direct", "store is null")
-        return CreateOutcome(store, created=True, reused=False, recovered_from=recovered_from, posts=posts)
+        return CreateOutcome(store, created=True, reused=False, recovered_from=None, posts=posts)

@@ -143,6 +143,28 @@ class VercelResponseError(VercelError):
         super().__init__(f"{method} {path}: unexpected response: {reason}")
 
 
+class VercelAmbiguousCreateError(VercelTransportError):
+    """The create request's answer was lost and no store of that name appeared afterwards.
+
+    The request may still be processed by Vercel, so it is not sent again; retrying the task (which
+    looks for the store before any POST) is safe.
+
+    :param name: the store name.
+    :param kind: how the answer was lost (``timeout``, ``connection dropped``…).
+    :param waited: seconds spent looking for the store after the failure.
+    """
+
+    def __init__(self, name: str, kind: str, waited: float) -> None:
+        super().__init__("POST", "/v1/storage/stores/integration/direct", kind, sent=True)
+        self.name = name
+        self.waited = waited
+        self.args = (
+            f"The create request for store {name!r} got no answer ({kind}) and no store of that name "
+            f"appeared within {waited:.1f}s. It was not sent again, to avoid a second store; retrying the "
+            "task is safe, as it looks for the store before creating.",
+        )
+
+
 class VercelStoreExistsError(VercelError):
     """A store with the requested name exists and ``if_exists="fail"`` was asked.
 
@@ -195,3 +217,19 @@ def _shorten(message: str | None) -> str | None:
         return None
     text = " ".join(str(message).split())
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+class VercelCredentialsError(VercelError):
+    """A connected store's credentials cannot be read from a project's env vars.
+
+    Raised when the project has no variables of the store for the target (not connected, or connected
+    for other targets), when they are ``sensitive`` (Vercel never returns those values), or when no
+    variable fits the request. The message names keys, targets and what to do; never a value.
+
+    :param message: what is wrong and how to fix it.
+    :param reason: ``not_connected``, ``sensitive``, ``unreadable``, ``no_url`` or ``bad_url``.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)

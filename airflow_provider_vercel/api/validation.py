@@ -156,10 +156,11 @@ def base_url(value: Any, argument: str = "base_url") -> str:
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
+    # Checked first, and the URL never quoted after it: an error must not echo a password.
+    if "@" in parts.netloc:
+        raise VercelInputError(argument, "must not contain credentials; put the token in the connection password")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise VercelInputError(argument, f"{text!r} is not an http(s) URL")
-    if parts.username or parts.password:
-        raise VercelInputError(argument, "must not contain credentials; put the token in the connection password")
     if parts.query or parts.fragment:
         raise VercelInputError(argument, "must not contain a query string or fragment")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):

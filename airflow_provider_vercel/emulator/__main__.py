@@ -6,6 +6,7 @@ Prints one line with the URL and the seed's tokens, then serves until SIGINT or 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -28,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds a new store stays 'initializing' (default {DEFAULT_READY_DELAY})",
     )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    parser.add_argument(
+        "--postgres-dsn",
+        default=os.environ.get("VERCEL_EMULATOR_POSTGRES_DSN") or None,
+        help="admin DSN of a PostgreSQL server: Postgres stores get a real database and role there "
+        "(default: $VERCEL_EMULATOR_POSTGRES_DSN; without it, placeholder URLs)",
+    )
     return parser
 
 
@@ -50,22 +57,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signum, handler)
 
 
+def _postgres_label(server: object) -> str:
+    backend = server.state.backends["postgres"]  # type: ignore[attr-defined]
+    return f"{backend.host}:{backend.port}"
+
+
 def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
     """Start the server, print its line, wait for ``stop``, stop it; return the exit status."""
     from .server import EmulatorServer
 
     try:
         server = EmulatorServer(
-            args.seed, ready_delay=args.ready_delay, host=args.host, port=args.port, log_level=args.log_level
+            args.seed,
+            ready_delay=args.ready_delay,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            postgres_dsn=args.postgres_dsn,
         )
+        if args.postgres_dsn:
+            server.state.backends["postgres"].check()  # type: ignore[attr-defined]  # PostgresServerBackend
         server.start()
-    except (OSError, ValueError, RuntimeError) as exc:
-        print(f"cannot start the Vercel emulator: {exc}", file=sys.stderr)
+    except ImportError as exc:
+        print(f"cannot start the Vercel emulator: {exc} (--postgres-dsn needs psycopg: pip install "
+              "'airflow-provider-vercel[emulator]')", file=sys.stderr)
+        return 1
+    except Exception as exc:  # bad seed, port in use, PostgreSQL unreachable: one line, no traceback
+        print(f"cannot start the Vercel emulator: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(
         f"Vercel emulator listening on {server.url} team_id={server.team_id} team_slug={server.team_slug} "
         f"admin_token={server.admin_token} member_token={server.member_token} "
-        f"nopay_admin_token={server.nopay_admin_token} other_team_token={server.other_team_token}",
+        f"nopay_admin_token={server.nopay_admin_token} other_team_token={server.other_team_token} "
+        f"postgres={_postgres_label(server) if args.postgres_dsn else 'placeholder'}",
         flush=True,
     )
     try:

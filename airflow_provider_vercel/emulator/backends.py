@@ -4,13 +4,15 @@ A product in the seed names its backend (``"backend": "postgres"``). A backend t
 external resource id and an ordered map of secret name -> value. The emulator only ever reports names and
 lengths in store bodies; values surface as project env vars once the store is connected.
 
-The placeholders point at loopback and are not served by anything. A backend that provisions a real
-database (e.g. a local PostgreSQL) can replace one by passing ``backends={"postgres": MyBackend()}`` to
-``EmulatorState``.
+The placeholders point at loopback and are not served by anything. ``PostgresServerBackend`` provisions
+real databases on a PostgreSQL server instead: pass ``backends={"postgres": PostgresServerBackend(dsn)}``
+to ``EmulatorState`` or ``EmulatorServer`` (or ``EmulatorServer(postgres_dsn=...)``, or the CLI's
+``--postgres-dsn``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -154,6 +156,126 @@ class RestTokenBackend:
 
         store_id: the Vercel store id.
         """
+
+
+class PostgresServerBackend:
+    """Real Postgres databases on a PostgreSQL server: one login role and one database per store.
+
+    Creating a store runs ``CREATE ROLE … LOGIN PASSWORD …`` and ``CREATE DATABASE … OWNER …`` (PUBLIC
+    loses ``CONNECT`` on it), so the URLs written into a project's env vars on connect really work, and
+    only with the store's own password. Deleting the store terminates its sessions, then drops the
+    database and the role. Both names derive from the store id (``vercel_store_<id>_<hash>``, lower
+    case, at most 63 characters); ``metadata.databaseName`` is not used, because databases are
+    cluster-wide here while each Neon store has its own cluster.
+
+    ``psycopg`` (v3, the ``emulator`` extra) is imported on first use.
+
+    admin_dsn: libpq connection string or URL of a role allowed to create roles and databases.
+    host: host written into the URLs; default the DSN's host (``127.0.0.1`` when it names a socket).
+    port: port written into the URLs; default the DSN's port (5432).
+    connect_timeout: seconds allowed for each admin connection.
+    """
+
+    def __init__(
+        self, admin_dsn: str, *, host: str | None = None, port: int | None = None, connect_timeout: float = 10.0
+    ) -> None:
+        if not isinstance(admin_dsn, str) or not admin_dsn.strip():
+            raise ValueError("admin_dsn must be a PostgreSQL connection string or URL")
+        self.admin_dsn = admin_dsn
+        self.connect_timeout = connect_timeout
+        params = self._conninfo(admin_dsn)
+        dsn_host = str(params.get("host") or params.get("hostaddr") or "127.0.0.1").split(",")[0]
+        self.host = host or ("127.0.0.1" if dsn_host.startswith("/") else dsn_host)
+        self.port = int(port or str(params.get("port") or "5432").split(",")[0])
+
+    def __repr__(self) -> str:  # the DSN may hold a password
+        return f"PostgresServerBackend(host={self.host!r}, port={self.port})"
+
+    @staticmethod
+    def _conninfo(dsn: str) -> dict[str, Any]:
+        from psycopg.conninfo import conninfo_to_dict
+
+        return conninfo_to_dict(dsn)
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.admin_dsn, autocommit=True, connect_timeout=max(1, int(self.connect_timeout)))
+
+    @staticmethod
+    def names_for(store_id: str) -> str:
+        """Return the role and database name of a store (the same identifier for both).
+
+        store_id: the Vercel store id; ids differ by case only, so a hash of the exact id is appended.
+        """
+        digest = hashlib.sha256(store_id.encode()).hexdigest()[:8]
+        return f"vercel_{re.sub(r'[^a-z0-9]', '_', store_id.lower())[:40]}_{digest}"
+
+    def check(self) -> None:
+        """Connect once and make sure the admin role may create roles and databases; raise otherwise."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT rolsuper OR (rolcreaterole AND rolcreatedb) FROM pg_roles WHERE rolname = current_user"
+            ).fetchone()
+        if not row or not row[0]:
+            raise RuntimeError("the PostgreSQL admin role needs CREATEROLE and CREATEDB (or superuser)")
+
+    def exists(self, store_id: str) -> bool:
+        """Whether the store's database exists on the server.
+
+        store_id: the Vercel store id.
+        """
+        with self._connect() as conn:
+            row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.names_for(store_id),)).fetchone()
+        return row is not None
+
+    def provision(self, spec: StoreSpec) -> Provisioned:
+        """Create the store's role and database; return real URLs and PG* values.
+
+        spec: the store being created.
+        """
+        from psycopg import sql
+
+        name = self.names_for(spec.store_id)
+        password = "npg_" + ids.alnum(24)
+        with self._connect() as conn:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
+            )
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(name)))
+                conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
+            except Exception:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+                raise
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        url = f"postgres://{name}:{password}@{host}:{self.port}/{name}?sslmode=disable"
+        values = {
+            "DATABASE_URL": url,
+            "DATABASE_URL_UNPOOLED": url,
+            "PGHOST": self.host,
+            "PGUSER": name,
+            "PGPASSWORD": password,
+            "PGDATABASE": name,
+        }
+        return Provisioned(f"ep-local-{ids.hex_lower(8)}", values)
+
+    def release(self, store_id: str) -> None:
+        """Terminate the store's sessions, drop its database and its role (absent ones are fine).
+
+        store_id: the Vercel store id.
+        """
+        from psycopg import sql
+
+        name = self.names_for(store_id)
+        with self._connect() as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            force = sql.SQL(" WITH (FORCE)") if conn.info.server_version >= 130000 else sql.SQL("")
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}{}").format(sql.Identifier(name), force))
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def default_backends() -> dict[str, SecretBackend]:

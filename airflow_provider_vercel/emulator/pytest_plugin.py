@@ -6,6 +6,7 @@ pytest at module level; the server (FastAPI, uvicorn) is imported inside the fix
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,9 @@ import pytest
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
+
+#: A PostgreSQL server to use instead of starting one (libpq URL of a role with CREATEROLE and CREATEDB).
+POSTGRES_DSN_ENV = "VERCEL_TEST_POSTGRES_DSN"
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +71,54 @@ def vercel_emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
     finally:
         for server in started:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def vercel_postgres() -> Iterator[str]:
+    """Admin DSN of a PostgreSQL server for the whole session; skips the test when there is none.
+
+    Uses ``$VERCEL_TEST_POSTGRES_DSN`` when set (a running server; the role needs CREATEROLE and
+    CREATEDB). Otherwise starts a throwaway server with the installed PostgreSQL binaries
+    (``LocalPostgres``: ``initdb`` + ``pg_ctl`` in a temporary folder, on a free loopback port) and
+    stops it, by pid, at the end of the session. Without binaries the tests that need it are skipped
+    with the reason; with binaries that fail to start, they error.
+    """
+    dsn = os.environ.get(POSTGRES_DSN_ENV)
+    if dsn:
+        yield dsn
+        return
+    from .pgserver import LocalPostgres, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"needs PostgreSQL: {reason}; or set {POSTGRES_DSN_ENV}")
+    server = LocalPostgres().start()
+    try:
+        yield server.dsn
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def vercel_emulator_postgres(vercel_emulator_session: EmulatorServer, vercel_postgres: str) -> Iterator[EmulatorServer]:
+    """The ``vercel_emulator``, with Postgres products backed by the real server of ``vercel_postgres``.
+
+    Creating a Postgres store creates a database and a login role there; connecting the store writes
+    working URLs into the project's env vars; deleting it (or the reset after the test) drops both.
+    The backend is ``vercel_emulator_postgres.state.backends["postgres"]`` (``exists(store_id)``).
+    """
+    from .backends import PostgresServerBackend
+
+    pytest.importorskip(
+        "psycopg", reason="the real-database backend needs psycopg: pip install 'airflow-provider-vercel[emulator]'"
+    )
+    server = vercel_emulator_session
+    server.reset()
+    previous = server.state.backends.get("postgres")
+    server.state.backends["postgres"] = PostgresServerBackend(vercel_postgres)
+    try:
+        yield server
+    finally:
+        server.reset()  # drops the databases of stores the test left behind
+        if previous is not None:
+            server.state.backends["postgres"] = previous

@@ -28,6 +28,8 @@ class EmulatorServer:
     seed: a seed dict instead of a file.
     log_level: uvicorn's log level.
     backends: extra secret backends by name (see ``backends.py``).
+    postgres_dsn: admin DSN of a PostgreSQL server; Postgres products then get real databases there
+        (``PostgresServerBackend``), instead of placeholder URLs.
 
     Attributes: ``url``, ``state``, ``faults``, ``requests`` (a copy of the request log), and the seed's
     ``admin_token``, ``member_token``, ``nopay_admin_token``, ``other_team_token``, ``team_id``, ``team_slug``.
@@ -43,9 +45,14 @@ class EmulatorServer:
         seed: dict[str, Any] | None = None,
         log_level: str = "warning",
         backends: dict[str, Any] | None = None,
+        postgres_dsn: str | None = None,
     ) -> None:
         if seed is None and seed_path is not None:
             seed = load_seed(seed_path)
+        if postgres_dsn:
+            from .backends import PostgresServerBackend
+
+            backends = {"postgres": PostgresServerBackend(postgres_dsn), **(backends or {})}
         self.state = EmulatorState(seed, ready_delay=ready_delay, backends=backends)
         self.faults = Faults()
         self.log = RequestLog()

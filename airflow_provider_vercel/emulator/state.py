@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .backends import SecretBackend, default_backends
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SEED_PATH = Path(__file__).with_name("seed.json")
 DEFAULT_READY_DELAY = 0.2
@@ -234,8 +237,14 @@ class EmulatorState:
 
     # ------------------------------------------------------------------ lifecycle
     def reset(self) -> None:
-        """Go back to the seed: drop stores, connections, written env vars, rules and settings."""
+        """Go back to the seed: drop stores, connections, written env vars, rules and settings.
+
+        Live stores are released by their backends first, so a real database behind one is dropped.
+        """
         with self.lock:
+            for store in list(getattr(self, "stores", {}).values()):
+                if not store.deleted:
+                    self._release(store)
             seed = copy.deepcopy(self.seed)
             self.ready_delay = self._initial_ready_delay
             self.reject_duplicate_names = False
@@ -415,10 +424,20 @@ class EmulatorState:
         with self.lock:
             store.deleted = True
             store.updated_at = now_ms()
-            backend_name = (self.product_by_id(store.product_id) or ({}, {}))[1].get("backend", "rest")
+        self._release(store, strict=True)
+
+    def _release(self, store: Store, strict: bool = False) -> None:
+        """Let the store's backend release its resource; failures raise only when ``strict``."""
+        backend_name = (self.product_by_id(store.product_id) or ({}, {}))[1].get("backend", "rest")
         backend = self.backends.get(backend_name)
-        if backend is not None:
+        if backend is None:
+            return
+        try:
             backend.release(store.id)
+        except Exception:
+            if strict:
+                raise
+            log.warning("backend %s could not release store %s", backend_name, store.id, exc_info=True)
 
     def set_final_status_for(self, match: str, status: str) -> None:
         """Make stores end in ``status`` instead of ``available``.

@@ -14,6 +14,8 @@ from airflow_provider_vercel.api.errors import VercelError, VercelInputError
 from airflow_provider_vercel.api.retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Connection
+
     from airflow_provider_vercel.api.calls import CreateStoreRequest
     from airflow_provider_vercel.api.client import AsyncVercelClient, VercelClient
     from airflow_provider_vercel.api.create import CreateOutcome
@@ -144,6 +146,16 @@ def _mask(value: str) -> None:
     from airflow.providers.common.compat.sdk import mask_secret
 
     mask_secret(value)
+
+
+def _mask_value(value: str | None) -> None:
+    """Register a credential with the masker: the value, and a URL's user and password on their own."""
+    if not value:
+        return
+    from airflow_provider_vercel.api.credentials import mask_fragments
+
+    for fragment in mask_fragments(value):
+        _mask(fragment)
 
 
 class VercelHook(BaseHook):
@@ -326,6 +338,15 @@ class VercelHook(BaseHook):
         """
         return self.client.list_stores(configuration_id)
 
+    def find_stores(self, name: str, configuration_id: str, product: str | None = None) -> list[Store]:
+        """Stores called ``name`` in a configuration (and of ``product`` when given), oldest first.
+
+        :param name: store name.
+        :param configuration_id: configuration id.
+        :param product: product id or slug.
+        """
+        return self.client.find_stores(name, configuration_id, product)
+
     def connect_store(
         self,
         configuration_id: str,
@@ -359,10 +380,160 @@ class VercelHook(BaseHook):
         """
         return self.client.delete_store(store_id)
 
-    def list_project_env(self, project: str, decrypt: bool = False) -> list[EnvVar]:
-        """A project's environment variables.
+    def list_project_env(self, project: str, decrypt: bool = False, git_branch: str | None = None) -> list[EnvVar]:
+        """A project's environment variables; with ``decrypt=True`` every value read is masked first.
 
         :param project: project id or name.
         :param decrypt: ask for decrypted values.
+        :param git_branch: only preview variables of this branch (plus unbranched ones).
         """
-        return self.client.list_project_env(project, decrypt)
+        envs = self.client.list_project_env(project, decrypt, git_branch)
+        if decrypt:
+            for env in envs:
+                _mask_value(env.value)
+        return envs
+
+    def get_project_env(self, project: str, env_id: str) -> EnvVar:
+        """One environment variable, decrypted when readable; its value is masked before it is returned.
+
+        :param project: project id or name.
+        :param env_id: the variable's id.
+        """
+        env = self.client.get_project_env(project, env_id)
+        _mask_value(env.value)
+        return env
+
+    # Credentials of a connected store (vercel-api.md §8). Values go to the caller only: never logged,
+    # never returned by an operator, every one registered with the secret masker as soon as it is read.
+
+    def get_store_credentials(
+        self, store_id: str, project: str, target: str = "production", git_branch: str | None = None
+    ) -> dict[str, str]:
+        """The store's env vars in a project for one target, as ``{key: value}``, every value masked.
+
+        Variables are selected by ``contentHint.storeId`` (keys may carry a prefix), then each is read
+        decrypted (``GET /v1/projects/{project}/env/{id}``). Do not return the result from a task:
+        task return values go to XCom, which Airflow never masks.
+
+        :param store_id: the store (``store_…``).
+        :param project: the project id (``prj_…``) or name the store is connected to.
+        :param target: ``production``, ``preview`` or ``development``.
+        :param git_branch: for ``preview``, the git branch whose branch-limited variables win.
+        :raises VercelCredentialsError: not connected for that target, or the variables are sensitive.
+        """
+        envs, project = self._store_env_vars(store_id, project, target, git_branch)
+        return {env.key: self._read_env_value(project, env) for env in envs}
+
+    def get_store_url(
+        self,
+        store_id: str,
+        project: str,
+        target: str = "production",
+        variable: str | None = None,
+        git_branch: str | None = None,
+    ) -> str:
+        """The store's connection URL (``postgres://…``, ``redis://…``), masked; only that variable is read.
+
+        Without ``variable`` the first of ``DATABASE_URL``, ``POSTGRES_URL``, ``REDIS_URL``, ``KV_URL``
+        (prefixed or not), then any ``*_URL``, whose value is a postgres or redis URL is used.
+
+        :param store_id: the store.
+        :param project: the project id or name.
+        :param target: ``production``, ``preview`` or ``development``.
+        :param variable: the variable to use, with or without the connection's prefix.
+        :param git_branch: for ``preview``, the git branch.
+        :raises VercelCredentialsError: not connected, sensitive, or no URL-shaped variable.
+        """
+        from airflow_provider_vercel.api import credentials
+
+        envs, project = self._store_env_vars(store_id, project, target, git_branch)
+        _, url = credentials.choose_url(envs, lambda env: self._read_env_value(project, env), variable)
+        return url
+
+    def get_store_connection(
+        self,
+        store_id: str,
+        project: str,
+        target: str = "production",
+        variable: str | None = None,
+        conn_id: str | None = None,
+        git_branch: str | None = None,
+    ) -> Connection:
+        """An Airflow ``Connection`` (type ``postgres`` or ``redis``) built from the store's URL.
+
+        It exists in this process only: nothing is written to the metadata database or to XCom.
+        ``postgresql://`` becomes conn type ``postgres``; ``rediss://`` becomes ``redis`` with extra
+        ``ssl: true``; a redis path becomes extra ``db``; URL query parameters become extras
+        (e.g. ``sslmode``). Hand it to a hook that accepts one, e.g. ``PostgresHook(connection=conn)``.
+
+        :param store_id: the store.
+        :param project: the project id or name.
+        :param target: ``production``, ``preview`` or ``development``.
+        :param variable: the URL variable to use, with or without the connection's prefix.
+        :param conn_id: the connection's id; default ``vercel_store_<store_id>``.
+        :param git_branch: for ``preview``, the git branch.
+        :raises VercelCredentialsError: not connected, sensitive, or no usable URL.
+        """
+        from airflow.providers.common.compat.sdk import Connection
+
+        from airflow_provider_vercel.api import credentials
+
+        envs, project = self._store_env_vars(store_id, project, target, git_branch)
+        key, url = credentials.choose_url(envs, lambda env: self._read_env_value(project, env), variable)
+        parts = credentials.parse_connection_url(url, key)
+        _mask_value(parts.password)
+        return Connection(
+            conn_id=check.require_text("conn_id", conn_id) if conn_id is not None else f"vercel_store_{store_id}",
+            conn_type=parts.conn_type,
+            description=f"Vercel store {store_id}, {key} of project {project} ({target})",
+            host=parts.host,
+            port=parts.port,
+            login=parts.login,
+            password=parts.password,
+            schema=parts.schema,
+            extra=parts.extra_json(),
+        )
+
+    def _store_env_vars(
+        self, store_id: str, project: str, target: str, git_branch: str | None
+    ) -> tuple[list[EnvVar], str]:
+        """The store's (readable-type) variables for a target, or a ``VercelCredentialsError``."""
+        from airflow_provider_vercel.api import credentials
+        from airflow_provider_vercel.api.errors import VercelCredentialsError
+
+        store_id = check.require_id("store_id", store_id)
+        project = check.require_id("project", project)
+        target = credentials.check_target(target)
+        branch = check.require_text("git_branch", git_branch) if git_branch is not None else None
+        envs = self.client.list_project_env(project, False, branch if target == "preview" else None)
+        found = credentials.store_env_vars(envs, store_id, target, branch)
+        if not found:
+            message = credentials.not_connected_message(envs, store_id, project, target, branch)
+            raise VercelCredentialsError(message, "not_connected")
+        sensitive = credentials.sensitive_keys(found)
+        if sensitive:
+            raise VercelCredentialsError(
+                credentials.sensitive_message(sensitive, store_id, project, target), "sensitive"
+            )
+        return found, project
+
+    def _read_env_value(self, project: str, env: EnvVar) -> str:
+        """One variable's plaintext, masked before anything else sees it."""
+        from airflow_provider_vercel.api import credentials
+        from airflow_provider_vercel.api.errors import VercelCredentialsError
+
+        if env.id:
+            full = self.client.get_project_env(project, env.id)
+        else:  # an id-less listing: fall back to the (deprecated) decrypted list
+            full = next(
+                (e for e in self.list_project_env(project, True) if (e.key, e.store_id) == (env.key, env.store_id)),
+                env,
+            )
+        if not credentials.is_readable(full) or full.value is None:
+            raise VercelCredentialsError(
+                f"Vercel returned no readable value for {env.key} (type {full.type}, decrypted={full.decrypted}); "
+                "if it is sensitive, connect the store with make_env_vars_sensitive=False.",
+                "unreadable",
+            )
+        _mask_value(full.value)
+        return full.value

@@ -26,6 +26,43 @@ if TYPE_CHECKING:
 STORE_ID_XCOM_KEY = "store_id"
 STORE_URL_XCOM_KEY = "store_url"
 IF_EXISTS_CHOICES = ("reuse", "fail")
+#: The asset alias every create task emits its store's asset event through (schedule a DAG on it).
+STORE_ASSET_ALIAS = "vercel_stores"
+STORE_ASSET_SCHEME = "vercel"
+
+
+def store_asset_uri(team: str | None, name: str) -> str:
+    """The Airflow asset URI of a store: ``vercel://<team>/stores/<name>``.
+
+    Stable for a team and a store name: the team is its id when the connection has one (ids never
+    change, slugs can), else its slug, else ``personal`` for a personal account.
+
+    :param team: team id or slug.
+    :param name: store name.
+    """
+    return f"{STORE_ASSET_SCHEME}://{team or 'personal'}/stores/{name}"
+
+
+def _alias_events_supported() -> bool:
+    """True on Airflow 3, which records an event through an alias it has not seen before.
+
+    Airflow 2.11 only records one through an alias its metadata DB already holds (written when the DAG
+    was parsed, and never for mapped tasks) and fails the task otherwise, so there no event is emitted.
+    """
+    from airflow.providers.common.compat.version_compat import AIRFLOW_V_3_0_PLUS
+
+    return bool(AIRFLOW_V_3_0_PLUS)
+
+
+def _flag(argument: str, value: Any) -> bool:
+    """A boolean argument, also accepted as the text a template renders (``"True"``, ``"false"``)."""
+    from airflow_provider_vercel.api.errors import VercelInputError
+
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise VercelInputError(argument, f"must be True or False, got {value!r}")
 
 
 class VercelStoreLink(BaseOperatorLink):
@@ -105,6 +142,22 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     whose teardown must run even then, keep creating and waiting in two tasks (see the per-pull-request
     example DAG): a failed setup task leaves its teardown ``upstream_failed``.
 
+    Data-aware scheduling: on success the task emits an Airflow asset event for the store, URI
+    ``vercel://<team>/stores/<name>`` (see ``store_asset_uri``), through the asset alias
+    ``asset_alias`` (default ``vercel_stores``, added to the task's outlets), with extra ``{"store_id",
+    "store_name", "configuration_id", "product", "status", "outcome"}``. Schedule a DAG on
+    ``AssetAlias("vercel_stores")`` (any store) or on ``Asset("vercel://<team>/stores/<name>")`` (one
+    store). The event is emitted for reused stores too (``outcome`` tells), after the wait when
+    ``wait_for_ready`` is set, and never in a dry run. On Airflow 2 no event is emitted (its alias
+    support fails for aliases not yet in its database, e.g. from mapped tasks).
+
+    Dry run (``dry_run=True``): every check and lookup runs (arguments, products, metadata schema,
+    billing plan, and the get-or-create look-up of a store of that name), no POST is sent, nothing is
+    pushed but the return value ``{"dry_run": True, "would": "create" | "reuse" | "fail", "request":
+    <the create body>, "product", "plan", "existing_store_id", "reasons": [...]}``. Invalid input and
+    an existing store with ``if_exists="fail"`` are reported as ``would: "fail"`` with the reason,
+    rather than failing the task; API and network errors fail it as usual.
+
     :param integration_configuration_id: the configuration (``icfg_…``) to create under (templated).
     :param product: product id (``iap_…``) or slug (``neon-postgres``) (templated).
     :param name: store name, 1–128 letters, digits, ``_`` or ``-``; unique per configuration (templated).
@@ -119,6 +172,9 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     :param deferrable: wait in the triggerer; defaults to Airflow's ``operators.default_deferrable``.
     :param wait_timeout: seconds to wait for the store before failing.
     :param poll_interval: seconds between two status reads while waiting.
+    :param dry_run: check and look up everything, send no POST, return what would happen (templated, kept
+        as ``dry_run_mode``: ``dry_run`` is BaseOperator's template-rendering method).
+    :param asset_alias: asset alias the store's asset event is emitted through; None emits none.
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
@@ -133,6 +189,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         "external_id",
         "protocol_settings",
         "if_exists",
+        "dry_run_mode",
         "vercel_conn_id",
     )
     template_fields_renderers = {"metadata": "json", "protocol_settings": "json"}
@@ -155,10 +212,26 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         deferrable: bool | None = None,
         wait_timeout: float = 1800.0,
         poll_interval: float = 10.0,
+        dry_run: bool | str = False,
+        asset_alias: str | None = STORE_ASSET_ALIAS,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
         from airflow_provider_vercel.api import validation as check
+
+        self.asset_alias = None if asset_alias is None else check.require_text("asset_alias", asset_alias)
+        if self.asset_alias is not None and not _alias_events_supported():
+            # Airflow 2 drops (and on some paths fails on) events for aliases its DB does not know yet.
+            self.asset_alias = None
+        if self.asset_alias is not None:
+            from airflow.providers.common.compat.sdk import AssetAlias
+
+            outlets = kwargs.get("outlets")
+            outlets = [] if outlets is None else list(outlets) if isinstance(outlets, (list, tuple)) else [outlets]
+            kwargs["outlets"] = [*outlets, AssetAlias(name=self.asset_alias)]
+        super().__init__(**kwargs)
+        # Not ``self.dry_run``: that name is BaseOperator's dry_run() method (render templates only).
+        self.dry_run_mode = dry_run
+        self.check_now(dry_run, lambda v: _flag("dry_run", v))
 
         self.wait_for_ready = check.optional_bool("wait_for_ready", wait_for_ready)
         self.deferrable = check.optional_bool("deferrable", deferrable)
@@ -243,10 +316,75 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         """
         return self.hook.get_or_create_store(prepared.request, self.if_exists)
 
+    # --- dry run ----------------------------------------------------------------------------------
+
+    def plan_dry_run(self) -> dict[str, Any]:
+        """What ``execute`` would do, found by every check and GET it makes, without the POST."""
+        from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
+
+        report: dict[str, Any] = {
+            "dry_run": True,
+            "would": "fail",
+            "request": None,
+            "product": None,
+            "plan": None,
+            "existing_store_id": None,
+            "reasons": [],
+        }
+        reasons: list[str] = report["reasons"]
+        try:
+            prepared = self.prepare()
+        except (VercelInputError, VercelPlanSelectionError) as exc:
+            reasons.append(f"invalid argument {exc}" if isinstance(exc, VercelInputError) else str(exc))
+            return report
+        request = prepared.request
+        report.update(request=request.to_body(), product=prepared.product, plan=prepared.plan)
+        product = prepared.product
+        reasons.append(
+            f"product {product.get('slug')} ({product.get('id')}) is offered by configuration "
+            f"{request.integration_configuration_id}"
+        )
+        reasons.append(
+            "metadata is valid for the product's schema" if request.metadata else "no metadata; none is required"
+        )
+        if prepared.plan is None:
+            reasons.append("no billing_plan_id: Vercel would pick the product's free plan")
+        else:
+            plan = prepared.plan
+            reasons.append(
+                f"billing plan {plan.get('id')} ({plan.get('name')}, {plan.get('type')}) exists and is enabled"
+            )
+        existing = self.hook.find_stores(request.name, request.integration_configuration_id, request.product)
+        if not existing:
+            report["would"] = "create"
+            reasons.append(
+                f"no store named {request.name!r} in configuration {request.integration_configuration_id}: "
+                "the POST would create it"
+            )
+            return report
+        store = existing[0]
+        report["existing_store_id"] = store.id
+        if self.if_exists == "fail":
+            reasons.append(f"store {request.name!r} already exists ({store.id}) and if_exists='fail'")
+        else:
+            report["would"] = "reuse"
+            reasons.append(
+                f"store {request.name!r} already exists ({store.id}, status {store.status}): "
+                "if_exists='reuse' adopts it, nothing would be created"
+            )
+        return report
+
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_vercel.operators.summaries import dashboard_url, outcome_label, store_summary
 
         with task_failures():
+            if _flag("dry_run", self.dry_run_mode):
+                report = self.plan_dry_run()
+                self.log.info(
+                    "DRY RUN, no POST sent: would %s store %r. %s",
+                    report["would"], self.name, " ".join(f"- {r}." for r in report["reasons"]),
+                )
+                return report
             prepared = self.prepare()
             outcome = self.send(prepared)
         store = outcome.store
@@ -263,6 +401,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
             outcome=outcome_label(outcome),
         )
         if not self.wait_for_ready or store.id is None:
+            self.emit_asset_event(context, summary)
             return summary
         from airflow_provider_vercel.sensors.stores import default_deferrable, wait_for_store_ready
 
@@ -276,7 +415,36 @@ class VercelCreateStoreOperator(VercelBaseOperator):
             next_kwargs={"summary": summary},
         )
         summary["status"] = ready.status
+        self.emit_asset_event(context, summary)
         return summary
+
+    def emit_asset_event(self, context: Context, summary: dict[str, Any]) -> str | None:
+        """Add the store's asset event to the task's alias; returns the asset URI (None when disabled).
+
+        :param context: the task context (its ``outlet_events``).
+        :param summary: the store summary this task returns.
+        """
+        if self.asset_alias is None or not summary.get("name"):
+            return None
+        events = context.get("outlet_events")
+        if events is None:  # a hand-built context (unit tests): nothing to emit into
+            return None
+        from airflow.providers.common.compat.sdk import Asset, AssetAlias
+
+        settings = self.hook.settings
+        uri = store_asset_uri(settings.team_id or settings.team_slug, summary["name"])
+        product = summary.get("product") or {}
+        extra = {
+            "store_id": summary.get("id"),
+            "store_name": summary.get("name"),
+            "configuration_id": summary.get("configuration_id"),
+            "product": product.get("slug") or product.get("id"),
+            "status": summary.get("status"),
+            "outcome": summary.get("outcome"),
+        }
+        events[AssetAlias(name=self.asset_alias)].add(Asset(uri=uri), extra=extra)
+        self.log.info("Asset event for %s (alias %s).", uri, self.asset_alias)
+        return uri
 
     def execute_complete(
         self, context: Context, event: dict[str, Any] | None = None, summary: dict[str, Any] | None = None
@@ -298,6 +466,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
             url = dashboard_url(store.id, self.team) if store.id else None
             summary = store_summary(store, dashboard=url, configuration_id=self.integration_configuration_id)
         summary["status"] = result.get("store_status") or summary.get("status")
+        self.emit_asset_event(context, summary)
         return summary
 
     def _log_outcome(self, outcome: CreateOutcome, prepared: PreparedStore, url: str | None) -> None:
@@ -368,9 +537,11 @@ def _check_plan(plans: list[BillingPlan], plan_id: str, cents: int | None, produ
 
 __all__ = [
     "IF_EXISTS_CHOICES",
+    "STORE_ASSET_ALIAS",
     "STORE_ID_XCOM_KEY",
     "STORE_URL_XCOM_KEY",
     "PreparedStore",
     "VercelCreateStoreOperator",
     "VercelStoreLink",
+    "store_asset_uri",
 ]

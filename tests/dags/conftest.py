@@ -11,7 +11,9 @@ What it takes (Airflow 3.3, see shared/airflow-notes.md §9):
 - the ``vercel_api`` pool that the mapped example DAG uses (``dag.test()`` itself ignores pools, but
   a scheduler would not run the tasks without it);
 - the ``vercel_default`` connection as the env var ``AIRFLOW_CONN_VERCEL_DEFAULT``, pointing at the
-  ``vercel_emulator`` fixture with the admin token and team id: nothing else.
+  ``vercel_emulator`` fixture with the admin token and team id: nothing else
+  (``airflow_emulator_postgres``: the same emulator with its Postgres stores backed by a real
+  PostgreSQL server, from the ``vercel_postgres`` fixture of the package's pytest plugin).
 
 Then ``dag.test()`` runs the DAG in this process. The first run of a session builds the in-process
 Execution API (~4–8 s); later runs take well under a second each.
@@ -69,6 +71,13 @@ def airflow_emulator(airflow_db: None, vercel_emulator: Any, monkeypatch: pytest
     """The reset emulator, with ``AIRFLOW_CONN_VERCEL_DEFAULT`` pointing at it."""
     monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator))
     return vercel_emulator
+
+
+@pytest.fixture
+def airflow_emulator_postgres(airflow_db: None, vercel_emulator_postgres: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Like ``airflow_emulator``, with Postgres stores backed by a real PostgreSQL (skipped without one)."""
+    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator_postgres))
+    return vercel_emulator_postgres
 
 
 @pytest.fixture(scope="session")

@@ -247,6 +247,7 @@ def test_template_fields_cover_every_user_facing_argument():
         "external_id",
         "protocol_settings",
         "if_exists",
+        "dry_run_mode",
         "vercel_conn_id",
     }
 

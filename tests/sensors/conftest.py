@@ -15,7 +15,12 @@ from typing import Any
 
 import pytest
 
-from tests.dags.conftest import airflow_db, airflow_emulator, example_dagbag  # noqa: F401  (shared harness)
+from tests.dags.conftest import (  # noqa: F401  (shared harness)
+    airflow_db,
+    airflow_emulator,
+    airflow_emulator_postgres,
+    example_dagbag,
+)
 from tests.operators.conftest import RecordingTaskInstance
 from tests.triggers.conftest import emulator, make_store  # noqa: F401  (shared fixtures)
 

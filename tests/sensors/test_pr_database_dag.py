@@ -1,7 +1,9 @@
 """The ``vercel_pr_database`` example DAG end to end through ``dag.test()``, against the emulator.
 
-Happy path (the sensor really defers; the trigger runs inline), a failing middle task, and a store
-that ends in ``error``: in every case the teardown leaves no store behind.
+Happy path (the sensor really defers; the trigger runs inline; ``run_checks`` loads rows into the
+store's real PostgreSQL database), a failing middle task, and a store that ends in ``error``: in every
+case the teardown leaves no store, and no database, behind. The runs that reach ``run_checks`` need a
+PostgreSQL server (``airflow_emulator_postgres``; skipped with the reason without one).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def states_by_task(dag_run):
 def assert_no_leftovers(server):
     assert [s.name for s in server.state.stores.values() if not s.deleted] == []
     assert [e.key for e in server.state.env_vars.values() if (e.content_hint or {}).get("storeId")] == []
+    backend = server.state.backends["postgres"]
+    if hasattr(backend, "exists"):  # a real PostgreSQL: the databases are gone too
+        assert [s.id for s in server.state.stores.values() if backend.exists(s.id)] == []
 
 
 def assert_no_secrets(server, values):
@@ -63,8 +68,8 @@ def test_the_dag_is_wired_with_a_teardown(example_dagbag):
     assert dag.get_task("wait_for_store").deferrable is True
 
 
-def test_pull_request_database_lifecycle(pr_dagbag, airflow_emulator, trigger_runs):
-    server = airflow_emulator
+def test_pull_request_database_lifecycle(pr_dagbag, airflow_emulator_postgres, trigger_runs):
+    server = airflow_emulator_postgres
     server.state.ready_delay = 1.5  # long enough for the sensor's first check to find it initializing
     dag_run = run(pr_dagbag, server, pr_number=42)
     states = states_by_task(dag_run)
@@ -90,9 +95,14 @@ def test_pull_request_database_lifecycle(pr_dagbag, airflow_emulator, trigger_ru
         "env_var_names": list(store.secrets),
     }
     checks = values[("run_checks", -1, "return_value")]
-    assert checks["status"] == "available"
-    assert checks["secret_names"] == list(store.secrets)
-    assert checks["project_env_var_names"] == sorted(store.secrets)
+    assert checks == {
+        "store_id": store_id,
+        "conn_type": "postgres",
+        "table": "pr_events",
+        "rows_loaded": 3,
+        "rows_checked": 3,
+        "first_rows": ["pr-42-event-1", "pr-42-event-2", "pr-42-event-3"],
+    }
     deleted = values[("delete_store", -1, "return_value")]
     assert deleted["deleted"] is True
     assert deleted["disconnected_project_ids"] == [web_app]
@@ -101,8 +111,8 @@ def test_pull_request_database_lifecycle(pr_dagbag, airflow_emulator, trigger_ru
     assert_no_secrets(server, values)
 
 
-def test_teardown_deletes_the_store_when_a_middle_task_fails(pr_dagbag, airflow_emulator):
-    server = airflow_emulator
+def test_teardown_deletes_the_store_when_a_middle_task_fails(pr_dagbag, airflow_emulator_postgres):
+    server = airflow_emulator_postgres
     dag_run = run(pr_dagbag, server, pr_number=7, simulate_failure=True)
     states = states_by_task(dag_run)
     assert str(dag_run.state) == "failed"
@@ -131,8 +141,8 @@ def test_teardown_deletes_a_store_that_ended_in_error(pr_dagbag, airflow_emulato
     assert_no_leftovers(server)
 
 
-def test_a_rerun_for_the_same_pull_request_starts_clean(pr_dagbag, airflow_emulator):
-    server = airflow_emulator
+def test_a_rerun_for_the_same_pull_request_starts_clean(pr_dagbag, airflow_emulator_postgres):
+    server = airflow_emulator_postgres
     server.state.ready_delay = 0
     first = run(pr_dagbag, server, pr_number=5)
     second = run(pr_dagbag, server, pr_number=5)
