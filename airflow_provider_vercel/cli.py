@@ -965,7 +965,9 @@ def main(
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     try:
-        with _verbose_logging(args.verbose, output):
+        # Results go to output.stdout, which holds its own reference; anything else printing to
+        # sys.stdout (Airflow 2's console log handler, httpx's INFO lines) would break --json.
+        with _verbose_logging(args.verbose, output), contextlib.redirect_stdout(output.stderr):
             return int(args.handler(args, os.environ if env is None else env, output))
     except KeyboardInterrupt:
         output.err("interrupted")

@@ -205,7 +205,26 @@ class VercelHook(BaseHook):
         """Connection form layout for Airflow < 3.2 (newer versions read it from the provider info)."""
         from airflow_provider_vercel.get_provider_info import UI_FIELD_BEHAVIOUR
 
-        return UI_FIELD_BEHAVIOUR
+        # Airflow < 3.2 validates snake_case keys; the provider info uses the kebab-case ones.
+        return {
+            "hidden_fields": list(UI_FIELD_BEHAVIOUR["hidden-fields"]),
+            "relabeling": dict(UI_FIELD_BEHAVIOUR["relabeling"]),
+            "placeholders": dict(UI_FIELD_BEHAVIOUR["placeholders"]),
+        }
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Extra form fields for Airflow < 3.2 with the FAB UI (newer versions read ``conn-fields``)."""
+        from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+        from flask_babel import lazy_gettext
+        from wtforms import StringField
+
+        from airflow_provider_vercel.get_provider_info import CONN_FIELDS
+
+        return {
+            name: StringField(lazy_gettext(CONN_FIELDS[name]["label"]), widget=BS3TextFieldWidget())
+            for name in ("team_id", "team_slug")
+        }
 
     @cached_property
     def settings(self) -> ClientSettings:

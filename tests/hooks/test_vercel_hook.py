@@ -128,4 +128,9 @@ def test_ui_field_behaviour_matches_the_provider_info():
     from airflow_provider_vercel.get_provider_info import get_provider_info
 
     (conn,) = get_provider_info()["connection-types"]
-    assert VercelHook.get_ui_field_behaviour() == conn["ui-field-behaviour"]
+    behaviour = conn["ui-field-behaviour"]
+    assert VercelHook.get_ui_field_behaviour() == {
+        "hidden_fields": behaviour["hidden-fields"],
+        "relabeling": behaviour["relabeling"],
+        "placeholders": behaviour["placeholders"],
+    }

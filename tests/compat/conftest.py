@@ -1,0 +1,48 @@
+"""Fixtures for the compatibility smoke tests: an Airflow DB and the example DAGs on any supported Airflow.
+
+Same set-up as ``tests/dags/conftest.py`` (throwaway ``AIRFLOW_HOME`` from ``tests/conftest.py``, dags
+folder = ``example_dags/``, the ``vercel_api`` pool, ``vercel_default`` pointed at the emulator), but
+only through paths that exist on Airflow 2.11, 3.1 and 3.3 (see ``harness.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.compat.harness import dagbag_class
+from tests.dags.conftest import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection
+
+
+@pytest.fixture(scope="session")
+def compat_airflow_db() -> Iterator[None]:
+    """A metadata DB (schema created from the ORM) whose dags folder is ``example_dags/``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
+        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+        from airflow import settings
+
+        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
+        from airflow.models.pool import Pool
+        from airflow.utils import db
+
+        db.initdb()
+        Pool.create_or_update_pool(
+            name=VERCEL_POOL, slots=4, description="Bounds concurrent tasks calling the Vercel API", include_deferred=False
+        )
+        yield
+
+
+@pytest.fixture(scope="session")
+def compat_dagbag(compat_airflow_db: None) -> Any:
+    """The example DAGs parsed once by this Airflow's ``DagBag``."""
+    return dagbag_class()(dag_folder=str(EXAMPLE_DAGS))
+
+
+@pytest.fixture
+def compat_emulator(compat_airflow_db: None, vercel_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The reset emulator, with ``AIRFLOW_CONN_VERCEL_DEFAULT`` pointing at it."""
+    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator))
+    return vercel_emulator
