@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: venv test demo bench clean
+.PHONY: venv test lint demo bench clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff over the whole tree; mypy --strict over the API layer (settings in pyproject.toml).
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m mypy airflow_provider_vercel/api
 
 demo: venv
 	$(PY) scripts/demo.py

@@ -39,7 +39,7 @@ from airflow_provider_vercel import __version__
 
 if TYPE_CHECKING:
     from airflow_provider_vercel.api.client import VercelClient
-    from airflow_provider_vercel.api.models import BillingPlan, ConfigurationProducts, Product
+    from airflow_provider_vercel.api.models import ConfigurationProducts, Product
     from airflow_provider_vercel.api.plans import PlanRule
 
 PROG = "python -m airflow_provider_vercel"

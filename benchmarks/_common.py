@@ -429,7 +429,7 @@ class CountingProxy:
         while not self._stop.is_set():
             try:
                 client, _ = self._sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

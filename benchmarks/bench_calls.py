@@ -23,8 +23,9 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
@@ -177,7 +178,7 @@ def construction_cost(result: c.Result, rounds: int) -> None:
     med = {k: c.median(v) for k, v in times.items()}
     result.data["construction_ms"] = {k: v * 1000 for k, v in med.items()}
     result.details.append(
-        "building a client (median of %d): " % rounds + ", ".join(f"{k} {c.ms(v)}" for k, v in med.items())
+        f"building a client (median of {rounds}): " + ", ".join(f"{k} {c.ms(v)}" for k, v in med.items())
     )
     result.details.append(
         "  => almost all of it is httpx loading the CA bundle into a new SSLContext for every client; "

@@ -25,7 +25,7 @@ import asyncio
 import math
 import sys
 import time
-from datetime import timezone
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -62,7 +62,7 @@ class Wire:
             except ValueError:
                 when = parsedate_to_datetime(retry_after)
                 if when.tzinfo is None:
-                    when = when.replace(tzinfo=timezone.utc)
+                    when = when.replace(tzinfo=UTC)
                 asked = max(0.0, when.timestamp() - now)
         self.answers.append((now, status, asked))
 

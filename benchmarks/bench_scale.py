@@ -44,7 +44,7 @@ VARIANTS = ("get_or_create", "list_once", "bare_httpx", "gor_skip_metadata")
 REQUESTS_PER_STORE = {"get_or_create": 2, "list_once": 1, "bare_httpx": 1, "gor_skip_metadata": 2}
 LABEL = {
     "get_or_create": "get_or_create_store",
-    "list_once": "list once + create",
+    "list_once": "get_or_create_stores (batch)",
     "bare_httpx": "bare httpx POSTs",
     "gor_skip_metadata": "get-or-create, skip-metadata list",
 }
@@ -173,15 +173,14 @@ async def _run_variant(cfg: dict, progress: Progress, counter: dict) -> int:
                 return (await client.execute(calls.create_store(request(name)))).id
 
             job = get_or_create_small
-        else:  # list once, then create what is missing (public methods; no ambiguous-failure recovery)
-            existing = {s.name for s in await client.list_stores(icfg)}
-            names = [x for x in names if x not in existing]
-
-            async def create(name: str) -> str:
-                # AsyncVercelClient has no create_store(); send the ApiCall the sync create_store sends.
-                return (await client.execute(calls.create_store(request(name)))).id
-
-            job = create
+        else:  # the batch API: lists the configuration once, then get-or-create per store (full recovery)
+            outcomes = await client.get_or_create_stores(
+                [request(name) for name in names], concurrency=CONCURRENCY
+            )
+            for _ in outcomes:
+                progress.tick()
+            assert all(o.created for o in outcomes)
+            return len({o.store.id for o in outcomes})
         return len(set(await asyncio.gather(*[bounded(job, x) for x in names])))
 
 

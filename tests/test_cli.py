@@ -24,7 +24,6 @@ from airflow_provider_vercel.cli import (
     format_table,
     main,
 )
-
 from tests.api.seed import NEON_CFG, NEON_PRODUCT_ID, UPSTASH_CFG, product_id
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,9 @@ team scoping and the bearer token, map error statuses to exceptions, and retry s
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Generator, Mapping, Sequence
@@ -19,7 +21,15 @@ import httpx
 from airflow_provider_vercel import __version__
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api import validation as check
-from airflow_provider_vercel.api.create import CreateOutcome, IfExists, Sleep, get_or_create_flow, matching_stores
+from airflow_provider_vercel.api.create import (
+    CreateOutcome,
+    IfExists,
+    Sleep,
+    Step,
+    check_batch,
+    get_or_create_flow,
+    matching_stores,
+)
 from airflow_provider_vercel.api.errors import (
     VercelApiError,
     VercelInputError,
@@ -36,11 +46,23 @@ from airflow_provider_vercel.api.models import (
     IntegrationConfiguration,
     Store,
 )
-from airflow_provider_vercel.api.retry import RetryPolicy, parse_retry_after, retrying_kwargs
+from airflow_provider_vercel.api.retry import RetryPolicy, is_retryable, parse_retry_after, retrying_kwargs
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.vercel.com"
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every client of the process.
+
+    httpx would build a new one per client, loading the CA bundle each time (about 19 ms); a task
+    builds one client and a triggerer one per trigger, so sharing it is worth doing.
+    """
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 T = TypeVar("T")
 
 
@@ -163,10 +185,14 @@ class _ClientCore:
             raise cls(status, code, message, call.method, call.path, retry_after=retry_after)
         raise cls(status, code, message, call.method, call.path)
 
-    def _get_or_create_flow(self, request: calls.CreateStoreRequest, if_exists: IfExists) -> Any:
+    def _get_or_create_flow(
+        self, request: calls.CreateStoreRequest, if_exists: IfExists, known_stores: list[Store] | None = None
+    ) -> Generator[Step, Any, CreateOutcome]:
         # After a lost answer, look for the store for as long as we were willing to wait for the answer.
         settle = self.timeout.read if self.timeout.read is not None else 30.0
-        return get_or_create_flow(request, if_exists, self.retry_policy, settle_seconds=settle)
+        return get_or_create_flow(
+            request, if_exists, self.retry_policy, settle_seconds=settle, known_stores=known_stores
+        )
 
     def _pause_remaining(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
@@ -209,13 +235,14 @@ class VercelClient(_ClientCore):
 
     def __init__(self, token: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
         super().__init__(token, **kwargs)
-        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.limits.max_connections or 10)
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=self._headers,
             timeout=self.timeout,
             limits=self.limits,
             transport=transport,
+            verify=_tls_context(),
         )
 
     def __enter__(self) -> VercelClient:
@@ -229,13 +256,17 @@ class VercelClient(_ClientCore):
         self._http.close()
 
     def _send_once(self, call: calls.ApiCall) -> Any:
-        pause = self._pause_remaining()
-        if pause:
-            time.sleep(pause)
-        try:
-            response = self._http.request(call.method, call.path, params=self._scoped(call.params), json=call.body)
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, call) from None
+        # Wait for a free connection *before* checking the 429 pause: a request queued inside the
+        # pool would otherwise go out into a pause that a concurrent 429 has just announced.
+        with self._slots:
+            while pause := self._pause_remaining():
+                time.sleep(pause)  # a 429 that arrives meanwhile may extend the pause: look again
+            try:
+                response = self._http.request(
+                    call.method, call.path, params=self._scoped(call.params), json=call.body
+                )
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, call) from None
         log.debug("%s %s -> %s", call.method, call.path, response.status_code)
         return self._interpret(response, call)
 
@@ -243,13 +274,31 @@ class VercelClient(_ClientCore):
         """Send ``call``, retrying it under the policy when it is safe."""
         if not call.safe or self.retry_policy.max_attempts == 1:
             return self._send_once(call)
+        started = time.monotonic()
+        try:
+            # Most calls succeed at once: tenacity is set up only after a first failure.
+            return self._send_once(call)
+        except Exception as exc:
+            if not is_retryable(exc, self.retry_policy):
+                raise
+            first_failure = exc
         from tenacity import Retrying
 
-        retrying = Retrying(**retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call)))
-        return retrying(self._send_once, call)
+        replay = [first_failure]
+
+        def attempt(call: calls.ApiCall) -> Any:
+            if replay:  # tenacity's attempt 1 is the failure already seen, not a new request
+                raise replay.pop()
+            return self._send_once(call)
+
+        kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
+        return Retrying(**kwargs)(attempt, call)
 
     def _drive(self, flow: Generator[Any, Any, T]) -> T:
-        step = next(flow)
+        try:
+            step = next(flow)
+        except StopIteration as done:  # decided without a request (a batch's listing had the store)
+            return done.value  # type: ignore[no-any-return]
         while True:
             try:
                 if isinstance(step, Sleep):
@@ -329,6 +378,20 @@ class VercelClient(_ClientCore):
         :param if_exists: ``reuse`` an existing store of that name, or ``fail``.
         """
         return self._drive(self._get_or_create_flow(request, if_exists))
+
+    def get_or_create_stores(
+        self, requests: Sequence[calls.CreateStoreRequest], if_exists: IfExists = "reuse"
+    ) -> list[CreateOutcome]:
+        """Many stores, each created at most once, listing each configuration once (not once per store).
+
+        :param requests: the validated create bodies; names must be distinct per configuration.
+        :param if_exists: ``reuse`` existing stores of those names, or ``fail``.
+        """
+        listings = {cfg: self.list_stores(cfg) for cfg in check_batch(requests)}
+        return [
+            self._drive(self._get_or_create_flow(r, if_exists, listings[r.integration_configuration_id]))
+            for r in requests
+        ]
 
     def get_store(self, store_id: str) -> Store:
         """One store with its current status (§5.2).
@@ -415,12 +478,14 @@ class AsyncVercelClient(_ClientCore):
 
     def __init__(self, token: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
         super().__init__(token, **kwargs)
+        self._slots: asyncio.Semaphore | None = None
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers=self._headers,
             timeout=self.timeout,
             limits=self.limits,
             transport=transport,
+            verify=_tls_context(),
         )
 
     async def __aenter__(self) -> AsyncVercelClient:
@@ -434,15 +499,17 @@ class AsyncVercelClient(_ClientCore):
         await self._http.aclose()
 
     async def _send_once(self, call: calls.ApiCall) -> Any:
-        pause = self._pause_remaining()
-        if pause:
-            await asyncio.sleep(pause)
-        try:
-            response = await self._http.request(
-                call.method, call.path, params=self._scoped(call.params), json=call.body
-            )
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, call) from None
+        if self._slots is None:  # created on first use, inside the event loop that uses it
+            self._slots = asyncio.Semaphore(self.limits.max_connections or 10)
+        async with self._slots:  # see VercelClient._send_once
+            while pause := self._pause_remaining():
+                await asyncio.sleep(pause)
+            try:
+                response = await self._http.request(
+                    call.method, call.path, params=self._scoped(call.params), json=call.body
+                )
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, call) from None
         log.debug("%s %s -> %s", call.method, call.path, response.status_code)
         return self._interpret(response, call)
 
@@ -450,13 +517,30 @@ class AsyncVercelClient(_ClientCore):
         """Send ``call``, retrying it under the policy when it is safe."""
         if not call.safe or self.retry_policy.max_attempts == 1:
             return await self._send_once(call)
+        started = time.monotonic()
+        try:
+            return await self._send_once(call)
+        except Exception as exc:
+            if not is_retryable(exc, self.retry_policy):
+                raise
+            first_failure = exc
         from tenacity import AsyncRetrying
 
-        retrying = AsyncRetrying(**retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call)))
-        return await retrying(self._send_once, call)
+        replay = [first_failure]
+
+        async def attempt(call: calls.ApiCall) -> Any:
+            if replay:
+                raise replay.pop()
+            return await self._send_once(call)
+
+        kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
+        return await AsyncRetrying(**kwargs)(attempt, call)
 
     async def _drive(self, flow: Generator[Any, Any, T]) -> T:
-        step = next(flow)
+        try:
+            step = next(flow)
+        except StopIteration as done:  # decided without a request (a batch's listing had the store)
+            return done.value  # type: ignore[no-any-return]
         while True:
             try:
                 if isinstance(step, Sleep):
@@ -506,6 +590,42 @@ class AsyncVercelClient(_ClientCore):
     ) -> CreateOutcome:
         """See ``VercelClient.get_or_create_store``."""
         return await self._drive(self._get_or_create_flow(request, if_exists))
+
+    async def get_or_create_stores(
+        self, requests: Sequence[calls.CreateStoreRequest], if_exists: IfExists = "reuse", concurrency: int = 8
+    ) -> list[CreateOutcome]:
+        """Many stores concurrently, each created at most once, listing each configuration once.
+
+        Every request runs to its end; if any failed, the first failure is raised afterwards (the stores
+        that were created exist, and running the batch again reuses them).
+
+        :param requests: the validated create bodies; names must be distinct per configuration.
+        :param if_exists: ``reuse`` existing stores of those names, or ``fail``.
+        :param concurrency: requests in flight at once.
+        """
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise VercelInputError("concurrency", f"must be an integer >= 1, got {concurrency!r}")
+        listings = {cfg: await self.list_stores(cfg) for cfg in check_batch(requests)}
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(request: calls.CreateStoreRequest) -> CreateOutcome:
+            async with gate:
+                known = listings[request.integration_configuration_id]
+                return await self._drive(self._get_or_create_flow(request, if_exists, known))
+
+        results = await asyncio.gather(*(one(r) for r in requests), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [r for r in results if isinstance(r, CreateOutcome)]
+
+    async def create_store(self, request: calls.CreateStoreRequest) -> Store | None:
+        """See ``VercelClient.create_store``."""
+        return await self.execute(calls.create_store(request))  # type: ignore[no-any-return]
+
+    async def find_stores(self, name: str, configuration_id: str, product: str | None = None) -> list[Store]:
+        """See ``VercelClient.find_stores``."""
+        return matching_stores(await self.list_stores(configuration_id), name, product)
 
     async def get_store(self, store_id: str) -> Store:
         """See ``VercelClient.get_store``."""

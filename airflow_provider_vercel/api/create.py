@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -94,6 +94,7 @@ def get_or_create_flow(
     policy: RetryPolicy,
     rng: random.Random | None = None,
     settle_seconds: float = 10.0,
+    known_stores: list[Store] | None = None,
 ) -> Generator[Step, Any, CreateOutcome]:
     """Steps of get-or-create; the driver sends back each call's result or throws its exception.
 
@@ -102,6 +103,7 @@ def get_or_create_flow(
     :param policy: retry policy (attempts, waits, time budget).
     :param rng: random source for jitter.
     :param settle_seconds: after a lost answer, how long to keep looking for the store before failing.
+    :param known_stores: the configuration's stores, already listed (batch creation lists once).
     """
     if if_exists not in ("reuse", "fail"):
         from airflow_provider_vercel.api.errors import VercelInputError
@@ -109,7 +111,9 @@ def get_or_create_flow(
         raise VercelInputError("if_exists", f"must be 'reuse' or 'fail', got {if_exists!r}")
     rng = rng or random.Random()
     listing = calls.list_stores(request.integration_configuration_id)
-    existing = matching_stores((yield listing), request.name, request.product)
+    if known_stores is None:
+        known_stores = yield listing
+    existing = matching_stores(known_stores, request.name, request.product)
     if existing:
         if if_exists == "fail":
             raise VercelStoreExistsError(request.name, existing[0].id)
@@ -163,3 +167,20 @@ def get_or_create_flow(
             if store is None:
                 raise VercelResponseError("POST", "/v1/storage/stores/integration/direct", "store is null")
         return CreateOutcome(store, created=True, reused=False, recovered_from=None, posts=posts)
+
+
+def check_batch(requests: Sequence[calls.CreateStoreRequest]) -> list[str]:
+    """The distinct configuration ids of a batch; two requests for one name in one configuration is an error."""
+    seen: set[tuple[str, str]] = set()
+    for index, request in enumerate(requests):
+        if not isinstance(request, calls.CreateStoreRequest):
+            from airflow_provider_vercel.api.errors import VercelInputError
+
+            raise VercelInputError(f"requests[{index}]", "must be a CreateStoreRequest")
+        key = (request.integration_configuration_id, request.name)
+        if key in seen:
+            from airflow_provider_vercel.api.errors import VercelInputError
+
+            raise VercelInputError(f"requests[{index}]", f"store name {request.name!r} appears twice in the batch")
+        seen.add(key)
+    return sorted({request.integration_configuration_id for request in requests})

@@ -7,10 +7,12 @@ the DELETE of a known id. The create POST never does (see ``client.get_or_create
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Mapping
+from typing import Any
 
 from airflow_provider_vercel.api.errors import (
     VercelInputError,
@@ -105,8 +107,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
     return max(0.0, (when - current).total_seconds())
 
 
@@ -143,14 +145,19 @@ class _Wait:
 class _Stop:
     """tenacity stop strategy: attempts exhausted, or the next wait would overrun the time budget."""
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, started: float | None) -> None:
         self.policy = policy
+        self.started = started
 
     def __call__(self, retry_state: Any) -> bool:
         if retry_state.attempt_number >= self.policy.max_attempts:
             return True
         upcoming = float(getattr(retry_state, "upcoming_sleep", 0.0) or 0.0)
-        return bool(retry_state.seconds_since_start + upcoming > self.policy.max_elapsed)
+        if self.started is None:
+            elapsed = float(retry_state.seconds_since_start)
+        else:
+            elapsed = time.monotonic() - self.started
+        return elapsed + upcoming > self.policy.max_elapsed
 
 
 def retrying_kwargs(
@@ -159,12 +166,20 @@ def retrying_kwargs(
     before_sleep: Any = None,
     sleep: Any = None,
     rng: random.Random | None = None,
+    started: float | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``tenacity.Retrying``/``AsyncRetrying`` implementing ``policy``."""
+    """Keyword arguments for ``tenacity.Retrying``/``AsyncRetrying`` implementing ``policy``.
+
+    :param policy: the retry policy.
+    :param before_sleep: tenacity callback run before each wait.
+    :param sleep: tenacity sleep function (tests).
+    :param rng: random source for jitter.
+    :param started: ``time.monotonic()`` when the first attempt began, if before tenacity took over.
+    """
     from tenacity import retry_if_exception
 
     kwargs: dict[str, Any] = {
-        "stop": _Stop(policy),
+        "stop": _Stop(policy, started),
         "wait": _Wait(policy, rng or random.Random()),
         "retry": retry_if_exception(lambda exc: is_retryable(exc, policy)),
         "reraise": True,

@@ -31,7 +31,19 @@ if TYPE_CHECKING:
     from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
     from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator, VercelStoreLink
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "VercelApiOperator",
+    "VercelBaseOperator",
+    "VercelConnectStoreOperator",
+    "VercelCreateStoreOperator",
+    "VercelDeleteStoreOperator",
+    "VercelListBillingPlansOperator",
+    "VercelListConfigurationsOperator",
+    "VercelListProductsOperator",
+    "VercelSelectBillingPlanOperator",
+    "VercelStoreLink",
+    "VercelTaskError",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
     from airflow_provider_vercel.api.models import BillingPlan, IntegrationConfiguration, Product
-    from airflow_provider_vercel.api.plans import PlanRule, PlanSelection
+    from airflow_provider_vercel.api.plans import PlanRule
 
 # XCom key under which the select operator pushes the chosen plan's summary.
 PLAN_SUMMARY_XCOM_KEY = "billing_plan"
@@ -108,7 +108,8 @@ class VercelListConfigurationsOperator(VercelBaseOperator):
         self.installation_type = installation_type
         self.view = view
         self.expect_one = expect_one
-        from airflow_provider_vercel.api import calls, validation as check
+        from airflow_provider_vercel.api import calls
+        from airflow_provider_vercel.api import validation as check
 
         check.optional_bool("expect_one", expect_one)
         if not any(map(is_deferred, (integration, installation_type, view))):

@@ -25,7 +25,6 @@ from airflow_provider_vercel.api.errors import (
     VercelUnauthorizedError,
 )
 from airflow_provider_vercel.api.retry import RetryPolicy
-
 from tests.api.seed import NEON_CFG, NEON_PRODUCT, NEON_PRODUCT_ID, NOPAY_NEON_CFG, UPSTASH_CFG, WEB_APP
 
 FAST = RetryPolicy(max_attempts=4, backoff_initial=0.01, backoff_max=0.05, max_elapsed=10)
@@ -393,3 +392,46 @@ def test_empty_token_is_refused_without_echoing_anything():
     with pytest.raises(VercelInputError) as info:
         VercelClient("  ")
     assert info.value.argument == "token"
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def _requests(names, **kwargs):
+    return [
+        CreateStoreRequest(
+            name=n, integration_configuration_id=NEON_CFG, product=NEON_PRODUCT, metadata={"region": "iad1"}, **kwargs
+        )
+        for n in names
+    ]
+
+
+def test_a_batch_lists_the_configuration_once_and_creates_each_missing_store_once(client, vercel_emulator):
+    create(client, name="batch-1")
+    vercel_emulator.log.clear()
+    outcomes = client.get_or_create_stores(_requests(["batch-1", "batch-2", "batch-3"]))
+    assert [(o.store.name, o.reused) for o in outcomes] == [("batch-1", True), ("batch-2", False), ("batch-3", False)]
+    assert len(api_requests(vercel_emulator, "GET", "/v1/storage/stores")) == 1
+    assert len(api_requests(vercel_emulator, "POST")) == 2
+
+
+async def test_the_async_batch_creates_concurrently_and_a_rerun_creates_nothing(vercel_emulator):
+    from airflow_provider_vercel.api.client import AsyncVercelClient
+
+    names = [f"abatch-{i}" for i in range(12)]
+    async with AsyncVercelClient(
+        vercel_emulator.admin_token, base_url=vercel_emulator.url, team_id=vercel_emulator.team_id, retry_policy=FAST
+    ) as c:
+        first = await c.get_or_create_stores(_requests(names), concurrency=4)
+        again = await c.get_or_create_stores(_requests(names), concurrency=4)
+    assert all(o.created for o in first) and all(o.reused for o in again)
+    assert [o.store.id for o in first] == [o.store.id for o in again]
+    assert len(api_requests(vercel_emulator, "POST")) == len(names)
+    assert len(api_requests(vercel_emulator, "GET", "/v1/storage/stores")) == 2
+
+
+def test_a_batch_naming_one_store_twice_is_refused_before_any_request(client, vercel_emulator):
+    with pytest.raises(VercelInputError) as info:
+        client.get_or_create_stores(_requests(["same", "same"]))
+    assert info.value.argument == "requests[1]"
+    assert vercel_emulator.requests == []

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -23,13 +23,13 @@ def test_retry_after_in_seconds_is_read_as_seconds():
 
 
 def test_retry_after_as_http_date_is_converted_to_seconds_from_now():
-    now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
     header = format_datetime(now + timedelta(seconds=42), usegmt=True)
     assert parse_retry_after(header, now=now) == pytest.approx(42.0)
 
 
 def test_retry_after_in_the_past_or_unreadable_never_goes_negative_or_crashes():
-    now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after(format_datetime(now - timedelta(seconds=5), usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None

@@ -5,10 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from airflow_provider_vercel.operators.stores import STORE_ID_XCOM_KEY, STORE_URL_XCOM_KEY
-
 from tests.dags.conftest import EXAMPLE_DAGS, VERCEL_POOL, run_dag, task_states, xcoms
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"

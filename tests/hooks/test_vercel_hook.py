@@ -8,7 +8,6 @@ import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.hooks.vercel import VercelHook
-
 from tests.api.seed import NEON_CFG
 
 

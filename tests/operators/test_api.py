@@ -7,7 +7,6 @@ import pytest
 from airflow_provider_vercel.api.errors import VercelForbiddenError, VercelInputError, VercelNotFoundError
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.api import VercelApiOperator
-
 from tests.operators.conftest import api_requests, assert_no_secrets, connection_json, posts
 
 

@@ -12,7 +12,6 @@ from airflow_provider_vercel.operators.stores import (
     VercelCreateStoreOperator,
     VercelStoreLink,
 )
-
 from tests.operators.conftest import api_requests, assert_no_secrets, posts
 
 SUMMARY_KEYS = {

@@ -11,7 +11,6 @@ from airflow_provider_vercel.operators.discovery import (
     VercelListConfigurationsOperator,
     VercelListProductsOperator,
 )
-
 from tests.operators.conftest import api_requests, assert_no_secrets
 
 CONFIGURATION_KEYS = {

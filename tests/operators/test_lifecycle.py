@@ -13,7 +13,6 @@ from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
-
 from tests.operators.conftest import api_requests, assert_no_secrets
 
 CONNECT_KEYS = {"store_id", "project_id", "connected", "environments", "env_var_names"}

@@ -7,7 +7,6 @@ import pytest
 from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.discovery import PLAN_SUMMARY_XCOM_KEY, VercelSelectBillingPlanOperator
-
 from tests.operators.conftest import api_requests
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_vercel import operators
-
 from airflow_provider_vercel.api.models import BillingPlan, IntegrationConfiguration, Store
 from airflow_provider_vercel.operators._base import is_deferred, mapping_argument
 from airflow_provider_vercel.operators.summaries import (
@@ -95,3 +94,10 @@ def test_operator_modules_import_nothing_heavy_at_module_level(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             top_level.append(node.module)
     assert [name for name in top_level if name.startswith(HEAVY_AT_PARSE_TIME)] == []
+
+
+def test_the_package_exports_exactly_the_lazily_loaded_names():
+    import airflow_provider_vercel.operators as operators
+
+    assert sorted(operators.__all__) == sorted(operators._EXPORTS)
+    assert all(getattr(operators, name) is not None for name in operators.__all__)

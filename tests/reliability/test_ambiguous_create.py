@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_vercel.api.errors import VercelAmbiguousCreateError, VercelServerError, VercelTransportError
+from airflow_provider_vercel.api.errors import VercelAmbiguousCreateError, VercelServerError
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.operators.stores import (
     STORE_ID_XCOM_KEY,

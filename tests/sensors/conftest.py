@@ -35,7 +35,7 @@ def context() -> dict[str, Any]:
 
 
 @pytest.fixture
-def test_dagbag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+def test_dagbag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  (the fixture)
     """``tests/sensors/dags`` parsed, and configured as a DAG bundle next to the dags folder for this test."""
     from airflow.dag_processing.dagbag import DagBag
 
