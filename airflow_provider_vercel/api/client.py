@@ -213,6 +213,15 @@ class _ClientCore:
         return report
 
 
+def _advance(flow: Generator[Any, Any, Any], result: Any = None, error: Exception | None = None) -> tuple[bool, Any]:
+    """Send a result (or throw an error) into a flow: ``(True, its return value)`` or ``(False, next step)``."""
+    try:
+        step = flow.throw(error) if error is not None else flow.send(result)
+    except StopIteration as stop:
+        return True, stop.value
+    return False, step
+
+
 def _short(exc: BaseException | None) -> str:
     if isinstance(exc, VercelApiError):
         return f"{exc.status} {exc.code or ''}".strip()
@@ -295,11 +304,8 @@ class VercelClient(_ClientCore):
         return Retrying(**kwargs)(attempt, call)
 
     def _drive(self, flow: Generator[Any, Any, T]) -> T:
-        try:
-            step = next(flow)
-        except StopIteration as done:  # decided without a request (a batch's listing had the store)
-            return done.value  # type: ignore[no-any-return]
-        while True:
+        done, step = _advance(flow)
+        while not done:
             try:
                 if isinstance(step, Sleep):
                     time.sleep(step.seconds)
@@ -307,15 +313,10 @@ class VercelClient(_ClientCore):
                 else:
                     result = self.execute(step)
             except Exception as exc:  # handed to the flow, which decides
-                try:
-                    step = flow.throw(exc)
-                except StopIteration as stop:
-                    return stop.value  # type: ignore[no-any-return]
+                done, step = _advance(flow, error=exc)
                 continue
-            try:
-                step = flow.send(result)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+            done, step = _advance(flow, result=result)
+        return step  # type: ignore[no-any-return]
 
     def request(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
@@ -537,11 +538,8 @@ class AsyncVercelClient(_ClientCore):
         return await AsyncRetrying(**kwargs)(attempt, call)
 
     async def _drive(self, flow: Generator[Any, Any, T]) -> T:
-        try:
-            step = next(flow)
-        except StopIteration as done:  # decided without a request (a batch's listing had the store)
-            return done.value  # type: ignore[no-any-return]
-        while True:
+        done, step = _advance(flow)
+        while not done:
             try:
                 if isinstance(step, Sleep):
                     await asyncio.sleep(step.seconds)
@@ -549,15 +547,10 @@ class AsyncVercelClient(_ClientCore):
                 else:
                     result = await self.execute(step)
             except Exception as exc:
-                try:
-                    step = flow.throw(exc)
-                except StopIteration as stop:
-                    return stop.value  # type: ignore[no-any-return]
+                done, step = _advance(flow, error=exc)
                 continue
-            try:
-                step = flow.send(result)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+            done, step = _advance(flow, result=result)
+        return step  # type: ignore[no-any-return]
 
     async def request(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None

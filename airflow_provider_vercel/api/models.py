@@ -312,10 +312,10 @@ class Store(VercelModel):
 
 
 class EnvVar(VercelModel):
-    """A project environment variable (§8)."""
+    """A project environment variable (§8). Its value never shows in ``repr`` (it is a secret)."""
 
     key: str
-    value: str | None = None
+    value: str | None = Field(default=None, repr=False)
     type: str | None = None
     id: str | None = None
     decrypted: bool | None = None

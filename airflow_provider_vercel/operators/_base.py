@@ -128,6 +128,13 @@ class VercelBaseOperator(BaseOperator):
 
         self.check_now(vercel_conn_id, lambda value: check.require_text("vercel_conn_id", value))
 
+    def post_execute(self, context: Any, result: Any = None) -> None:
+        """Close the hook's pooled connections once the task is done with them."""
+        super().post_execute(context, result)
+        hook = self.__dict__.pop("hook", None)
+        if hook is not None:
+            hook.close()
+
     @cached_property
     def hook(self) -> VercelHook:
         """The hook for ``vercel_conn_id``, built once per task run."""

@@ -218,3 +218,10 @@ def test_mask_fragments_cover_the_value_and_a_urls_user_and_password():
     fragments = cr.mask_fragments("postgres://app_owner:p%2Fw0rd@h/db")
     assert fragments == ["postgres://app_owner:p%2Fw0rd@h/db", "p%2Fw0rd", "p/w0rd", "app_owner"]
     assert cr.mask_fragments("") == []
+
+
+def test_an_env_vars_value_never_shows_in_its_repr():
+    from airflow_provider_vercel.api.models import EnvVar
+
+    env = EnvVar(key="DATABASE_URL", value="postgres://u:s3cr3t-value@h/db", type="encrypted")
+    assert "s3cr3t-value" not in repr(env) and "s3cr3t-value" not in str(env)

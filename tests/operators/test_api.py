@@ -126,3 +126,14 @@ def test_rendered_path_is_checked_before_any_request(emulator, context):
         op.execute(context)
     assert info.value.argument == "path"
     assert emulator.requests == []
+
+
+def test_post_execute_closes_the_hooks_client(emulator, context):
+    from airflow_provider_vercel.operators.api import VercelApiOperator
+
+    op = VercelApiOperator(task_id="call", path="/v1/storage/stores")
+    op.execute(context)
+    client = op.hook.client
+    op.post_execute(context)
+    assert client._http.is_closed
+    assert "hook" not in op.__dict__
