@@ -224,7 +224,7 @@ def test_429_with_retry_after_seconds_is_retried_after_the_wait(client, vercel_e
     elapsed = time.monotonic() - started
     statuses = [r["status"] for r in api_requests(vercel_emulator)]
     assert statuses == [429, 429, 200]
-    assert 2.0 <= elapsed < 2.0 * 1.1 + 0.5
+    assert 2.0 <= elapsed < 2.0 * 1.1 + 1.5  # generous: a loaded machine adds latency, not waits
 
 
 def test_429_with_retry_after_as_http_date_is_honoured(client, vercel_emulator):
@@ -232,7 +232,7 @@ def test_429_with_retry_after_as_http_date_is_honoured(client, vercel_emulator):
     started = time.monotonic()
     client.list_configurations()
     # An HTTP date has whole-second resolution: the wait is between 1 and 2 seconds.
-    assert 0.9 <= time.monotonic() - started < 3.0
+    assert 0.9 <= time.monotonic() - started < 4.0
     assert [r["status"] for r in api_requests(vercel_emulator)] == [429, 200]
 
 
