@@ -30,10 +30,15 @@ bench: venv
 	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,bench]'
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
+# Airflow's own components as separate processes (api-server, scheduler, dag-processor, triggerer)
+# running the per-pull-request DAG with a deferred sensor against the emulator and a real PostgreSQL.
+test-multiprocess: venv
+	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/scripts
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
-.PHONY: test-compat test-ui
+.PHONY: test-compat test-ui test-multiprocess
 COMPAT_VERSIONS ?= 2.11 3.1
 
 # Smoke suite on older Airflow lines, each in its own uv venv (.venv-airflow-<line>), then a matrix.
