@@ -544,7 +544,8 @@ def _product_entry(
     """A product summary with its metadata fields and plans; returns it and the number of failed calls."""
     from airflow_provider_vercel.api.errors import VercelError, VercelInputError
     from airflow_provider_vercel.api.metadata import describe_fields
-    from airflow_provider_vercel.operators.summaries import plan_summary, product_summary
+    from airflow_provider_vercel.api.plans import plan_summary
+    from airflow_provider_vercel.api.summaries import product_summary
 
     entry = product_summary(product, integration=listing.integration, configuration_id=configuration.id)
     try:
@@ -588,7 +589,7 @@ def discover(session: Session, args: argparse.Namespace, output: Output) -> tupl
     :param output: where warnings go.
     """
     from airflow_provider_vercel.api.errors import VercelError
-    from airflow_provider_vercel.operators.summaries import configuration_summary
+    from airflow_provider_vercel.api.summaries import configuration_summary
 
     with _renamed(_FLAGS):
         configurations = session.client.list_configurations("account", args.installation_type, args.integration)
@@ -799,8 +800,7 @@ def dry_run(session: Session, args: argparse.Namespace, metadata: dict[str, Any]
     """
     from airflow_provider_vercel.api.errors import VercelPlanSelectionError
     from airflow_provider_vercel.api.metadata import validate_metadata
-    from airflow_provider_vercel.api.plans import plan_verdicts, select_plan
-    from airflow_provider_vercel.operators.summaries import plan_summary
+    from airflow_provider_vercel.api.plans import plan_summary, plan_verdicts, select_plan
 
     configuration_id = args.configuration_id
     if metadata is not None:

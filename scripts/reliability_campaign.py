@@ -275,7 +275,7 @@ class Runners:
 
     def run(self, plan: RunPlan) -> tuple[str, str | None]:
         """Ask for the store; return (outcome, store id)."""
-        from airflow_provider_vercel.operators.summaries import outcome_label
+        from airflow_provider_vercel.api.summaries import outcome_label
 
         if plan.via == "client":
             outcome = self.sync[self._timeout(plan)].get_or_create_store(self.request(plan.name))

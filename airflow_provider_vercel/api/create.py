@@ -20,6 +20,7 @@ from typing import Any, Literal
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.errors import (
     VercelAmbiguousCreateError,
+    VercelInputError,
     VercelRateLimitedError,
     VercelResponseError,
     VercelServerError,
@@ -106,8 +107,6 @@ def get_or_create_flow(
     :param known_stores: the configuration's stores, already listed (batch creation lists once).
     """
     if if_exists not in ("reuse", "fail"):
-        from airflow_provider_vercel.api.errors import VercelInputError
-
         raise VercelInputError("if_exists", f"must be 'reuse' or 'fail', got {if_exists!r}")
     rng = rng or random.Random()
     listing = calls.list_stores(request.integration_configuration_id)
@@ -174,13 +173,9 @@ def check_batch(requests: Sequence[calls.CreateStoreRequest]) -> list[str]:
     seen: set[tuple[str, str]] = set()
     for index, request in enumerate(requests):
         if not isinstance(request, calls.CreateStoreRequest):
-            from airflow_provider_vercel.api.errors import VercelInputError
-
             raise VercelInputError(f"requests[{index}]", "must be a CreateStoreRequest")
         key = (request.integration_configuration_id, request.name)
         if key in seen:
-            from airflow_provider_vercel.api.errors import VercelInputError
-
             raise VercelInputError(f"requests[{index}]", f"store name {request.name!r} appears twice in the batch")
         seen.add(key)
     return sorted({request.integration_configuration_id for request in requests})

@@ -141,7 +141,8 @@ def environments(value: Any, argument: str = "environments") -> list[str]:
     return [require_text(argument, item) for item in value]
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
     if host.lower() in {"localhost", "localhost.localdomain"}:
         return True
     try:
@@ -163,7 +164,7 @@ def base_url(value: Any, argument: str = "base_url") -> str:
         raise VercelInputError(argument, f"{text!r} is not an http(s) URL")
     if parts.query or parts.fragment:
         raise VercelInputError(argument, "must not contain a query string or fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise VercelInputError(
             argument, f"plain http is allowed only for loopback hosts; use https://{parts.netloc}{parts.path}"
         )

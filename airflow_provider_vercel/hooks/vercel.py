@@ -92,7 +92,7 @@ def _base_url(conn: Any) -> str:
         scheme = (conn.schema or "").strip().lower()
         if scheme not in ("http", "https"):
             scheme = "https"
-            if check._is_loopback(host.split(":")[0]):  # loopback: the emulator serves plain http
+            if check.is_loopback(host.split(":")[0]):  # loopback: the emulator serves plain http
                 scheme = "http"
         host = f"{scheme}://{host}"
     if conn.port and host.count(":") < 2:

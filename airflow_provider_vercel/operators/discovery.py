@@ -127,7 +127,7 @@ class VercelListConfigurationsOperator(VercelBaseOperator):
 
     def execute(self, context: Context) -> list[dict[str, Any]] | str:
         from airflow_provider_vercel.api import calls
-        from airflow_provider_vercel.operators.summaries import configuration_summary
+        from airflow_provider_vercel.api.summaries import configuration_summary
 
         integration = optional_text(self.integration)
         installation_type = optional_text(self.installation_type)
@@ -202,7 +202,7 @@ class VercelListProductsOperator(VercelBaseOperator):
 
     @staticmethod
     def _matches(product: Product, wanted: str | None, protocol: str | None) -> bool:
-        from airflow_provider_vercel.operators.summaries import enabled_protocols
+        from airflow_provider_vercel.api.summaries import enabled_protocols
 
         if wanted is not None and wanted not in (product.id, product.slug):
             return False
@@ -211,7 +211,7 @@ class VercelListProductsOperator(VercelBaseOperator):
         return True
 
     def execute(self, context: Context) -> list[dict[str, Any]] | str:
-        from airflow_provider_vercel.operators.summaries import product_summary
+        from airflow_provider_vercel.api.summaries import product_summary
 
         product = optional_text(self.product)
         protocol = optional_text(self.protocol)
@@ -320,8 +320,7 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
 
     def execute(self, context: Context) -> list[dict[str, Any]] | str:
         from airflow_provider_vercel.api import validation as check
-        from airflow_provider_vercel.api.plans import PLAN_TYPES
-        from airflow_provider_vercel.operators.summaries import plan_summary
+        from airflow_provider_vercel.api.plans import PLAN_TYPES, plan_summary
 
         configuration_id = optional_text(self.integration_configuration_id)
         plan_type = optional_text(self.plan_type)
@@ -473,8 +472,7 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
         return PlanRule.from_kwargs(rule=optional_text(self.rule), paid_only=self.paid_only, **arguments)
 
     def execute(self, context: Context) -> str:
-        from airflow_provider_vercel.api.plans import select_plan
-        from airflow_provider_vercel.operators.summaries import plan_summary
+        from airflow_provider_vercel.api.plans import plan_summary, select_plan
 
         configuration_id = optional_text(self.integration_configuration_id)
         with task_failures():

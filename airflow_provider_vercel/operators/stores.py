@@ -275,7 +275,8 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     def prepare(self) -> PreparedStore:
         """Validate and resolve everything the create needs; sends only GETs (products, plans)."""
         from airflow_provider_vercel.api.metadata import validate_metadata
-        from airflow_provider_vercel.operators.summaries import plan_summary, product_summary
+        from airflow_provider_vercel.api.plans import plan_summary
+        from airflow_provider_vercel.api.summaries import product_summary
 
         request = self.build_request()
         configuration_id = request.integration_configuration_id
@@ -375,7 +376,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         return report
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_vercel.operators.summaries import dashboard_url, outcome_label, store_summary
+        from airflow_provider_vercel.api.summaries import dashboard_url, outcome_label, store_summary
 
         with task_failures():
             if _flag("dry_run", self.dry_run_mode):
@@ -455,7 +456,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         :param event: the trigger's event.
         :param summary: the summary built before deferring (passed by a real triggerer).
         """
-        from airflow_provider_vercel.operators.summaries import dashboard_url, store_summary
+        from airflow_provider_vercel.api.summaries import dashboard_url, store_summary
         from airflow_provider_vercel.sensors.stores import validate_store_event
 
         result = validate_store_event(event)

@@ -318,7 +318,7 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
 
         :param store: the store as read from the API.
         """
-        from airflow_provider_vercel.operators.summaries import dashboard_url, store_summary
+        from airflow_provider_vercel.api.summaries import dashboard_url, store_summary
 
         url = dashboard_url(store.id, self.team) if store.id else None
         return store_summary(store, dashboard=url)

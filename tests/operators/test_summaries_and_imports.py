@@ -10,13 +10,9 @@ import pytest
 
 from airflow_provider_vercel import operators
 from airflow_provider_vercel.api.models import BillingPlan, IntegrationConfiguration, Store
+from airflow_provider_vercel.api.plans import plan_summary
+from airflow_provider_vercel.api.summaries import configuration_summary, dashboard_url, store_summary
 from airflow_provider_vercel.operators._base import is_deferred, mapping_argument
-from airflow_provider_vercel.operators.summaries import (
-    configuration_summary,
-    dashboard_url,
-    plan_summary,
-    store_summary,
-)
 
 
 def test_dashboard_url_prefers_the_team_and_quotes_segments():
@@ -83,7 +79,7 @@ HEAVY_AT_PARSE_TIME = (
 )
 
 
-@pytest.mark.parametrize("module", ["_base", "discovery", "stores", "api", "summaries", "__init__"])
+@pytest.mark.parametrize("module", ["_base", "discovery", "stores", "lifecycle", "api", "__init__"])
 def test_operator_modules_import_nothing_heavy_at_module_level(module):
     """DAG files import these at parse time: the client, models and validators load inside execute."""
     source = Path(operators.__file__).with_name(f"{module}.py").read_text()

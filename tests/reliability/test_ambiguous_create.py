@@ -23,11 +23,11 @@ import pytest
 
 from airflow_provider_vercel.api.errors import VercelAmbiguousCreateError, VercelServerError
 from airflow_provider_vercel.api.retry import RetryPolicy
+from airflow_provider_vercel.api.summaries import outcome_label
 from airflow_provider_vercel.operators.stores import (
     STORE_ID_XCOM_KEY,
     VercelCreateStoreOperator,
 )
-from airflow_provider_vercel.operators.summaries import outcome_label
 from tests.operators.conftest import RecordingTaskInstance
 from tests.reliability.conftest import (
     CREATE_PATH,

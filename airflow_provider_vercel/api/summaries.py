@@ -3,7 +3,7 @@
 Each builder takes an API-layer model and keeps only what a downstream task or a person needs: ids,
 names, status, plan, secret *names*. Never a raw payload, a secret value or the token. All operators
 use these builders, so a configuration, product, plan or store has the same shape wherever it appears.
-This module imports no Airflow code.
+Part of the API layer: no Airflow code. Plan summaries are ``plans.plan_summary``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from airflow_provider_vercel.api.create import CreateOutcome
     from airflow_provider_vercel.api.models import (
-        BillingPlan,
         IntegrationConfiguration,
         IntegrationInfo,
         Product,
@@ -88,20 +87,6 @@ def product_summary(
         "metadata_fields": [field.name for field in fields],
         "required_metadata": [field.name for field in fields if field.required],
     }
-
-
-def plan_summary(plan: BillingPlan) -> dict[str, Any]:
-    """Summarise a billing plan (the API layer's ``plans.plan_summary``).
-
-    Shape: ``{"id", "name", "type", "scope", "is_free", "cost", "monthly_cost", "initial_charge",
-    "minimum_amount", "maximum_amount", "disabled", "requires_prepayment_amount"}``; amounts are
-    strings (USD) or None.
-
-    :param plan: the billing plan.
-    """
-    from airflow_provider_vercel.api.plans import plan_summary as _plan_summary
-
-    return _plan_summary(plan)
 
 
 def dashboard_url(store_id: str, team: str | None) -> str:
@@ -181,7 +166,6 @@ __all__ = [
     "dashboard_url",
     "enabled_protocols",
     "outcome_label",
-    "plan_summary",
     "product_summary",
     "store_summary",
 ]
