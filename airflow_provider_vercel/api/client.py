@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
+import math
 import ssl
 import threading
 import time
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.request import getproxies
 
 import httpx
 
 from airflow_provider_vercel import __version__
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.bounded import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    SENDING_EVENTS,
+    Attempt,
+    DeadlineExpired,
+    DeadlineTransport,
+    aread_body,
+    current_attempt,
+    read_body,
+)
 from airflow_provider_vercel.api.create import (
     CreateOutcome,
     IfExists,
@@ -46,7 +59,14 @@ from airflow_provider_vercel.api.models import (
     IntegrationConfiguration,
     Store,
 )
-from airflow_provider_vercel.api.retry import RetryPolicy, is_retryable, parse_retry_after, retrying_kwargs
+from airflow_provider_vercel.api.redact import Redactor
+from airflow_provider_vercel.api.retry import (
+    RetryPolicy,
+    is_retryable,
+    parse_retry_after,
+    retrying_kwargs,
+    seconds_until_epoch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +83,20 @@ def _tls_context() -> ssl.SSLContext:
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())
+
+
 T = TypeVar("T")
+# A timeout this close to the request's deadline is the deadline (socket timers are not exact).
+_DEADLINE_SLACK = 0.01
+
+
+def _positive(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+
+
+def _env_proxies() -> bool:
+    """Whether proxy environment variables are set (httpx honours them only with its own transport)."""
+    return any(key in ("http", "https", "all") for key in getproxies())
 
 
 class _ClientCore:
@@ -78,17 +111,27 @@ class _ClientCore:
         team_slug: str | None = None,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 10,
     ) -> None:
         self._token = check.token(token)
+        self._redactor = Redactor(self._token)
         self.base_url = check.base_url(base_url)
         self.team_id = check.require_id("team_id", team_id) if team_id is not None else None
         self.team_slug = check.require_id("team_slug", team_slug) if team_slug is not None else None
-        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise VercelInputError(name, f"must be a number of seconds > 0, got {value!r}")
+        if deadline is None:
+            deadline = float(connect_timeout) + float(timeout) if _positive(timeout) and _positive(connect_timeout) else 0
+        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout), ("deadline", deadline)):
+            if not _positive(value):
+                raise VercelInputError(name, f"must be a finite number of seconds > 0, got {value!r}")
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise VercelInputError("max_response_bytes", f"must be an integer >= 1, got {max_response_bytes!r}")
         self.timeout = httpx.Timeout(float(timeout), connect=float(connect_timeout))
+        # Wall-clock bound of one request (connect, headers and the whole body); httpx's are per read.
+        self.deadline = float(deadline)
+        self.max_response_bytes = max_response_bytes
         self.retry_policy = retry_policy or RetryPolicy()
         self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         # Shared pause after a 429: every request of this client waits for the window the server named.
@@ -114,12 +157,12 @@ class _ClientCore:
             scoped["slug"] = self.team_slug
         return scoped
 
-    def _scrub(self, text: str | None) -> str | None:
-        if text and self._token in text:
-            return text.replace(self._token, "***")
-        return text
-
-    def _transport_error(self, exc: httpx.HTTPError, call: calls.ApiCall) -> VercelTransportError:
+    def _transport_error(self, exc: Exception, call: calls.ApiCall, attempt: Attempt) -> VercelTransportError:
+        if isinstance(exc, DeadlineExpired) or (
+            isinstance(exc, httpx.TimeoutException) and attempt.remaining() <= _DEADLINE_SLACK
+        ):
+            # A deadline hit after the request started to leave is ambiguous, like a lost answer.
+            return VercelTransportError(call.method, call.path, "deadline", attempt.may_have_sent())
         if isinstance(exc, httpx.ConnectTimeout):
             kind, sent = "connect timeout", False
         elif isinstance(exc, httpx.ConnectError):
@@ -134,53 +177,59 @@ class _ClientCore:
             kind, sent = "write", True
         else:
             kind, sent = type(exc).__name__, True
-        return VercelTransportError(call.method, call.path, kind, sent)
+        # The trace says whether the request had started to leave; without one, keep the guess.
+        return VercelTransportError(call.method, call.path, kind, sent and attempt.may_have_sent())
 
-    def _retry_after(self, response: httpx.Response, error: Mapping[str, Any]) -> float | None:
-        seconds = parse_retry_after(response.headers.get("Retry-After"))
+    def _retry_after(self, headers: httpx.Headers, error: Mapping[str, Any]) -> float | None:
+        seconds = parse_retry_after(headers.get("Retry-After"))
         if seconds is not None:
             return seconds
         # No header: the documented 429 body says when the window resets (§6).
-        limit = error.get("limit") if isinstance(error.get("limit"), Mapping) else {}
-        reset_ms = limit.get("resetMs") if limit else None
-        reset_s = limit.get("reset") if limit else None
-        if isinstance(reset_ms, (int, float)):
-            return max(0.0, reset_ms / 1000 - time.time())
-        if isinstance(reset_s, (int, float)):
-            return max(0.0, reset_s - time.time())
-        return None
+        limit = error.get("limit")
+        if not isinstance(limit, Mapping):
+            return None
+        reset = seconds_until_epoch(limit.get("resetMs"), per_second=1000)
+        return reset if reset is not None else seconds_until_epoch(limit.get("reset"))
 
-    def _interpret(self, response: httpx.Response, call: calls.ApiCall) -> Any:
-        status = response.status_code
+    def _decode(self, content: bytes, call: calls.ApiCall) -> Any:
+        """JSON of a body, scrubbed of the token; every decoding failure is a ``VercelResponseError``."""
+        try:
+            data = json.loads(content)
+            return self._redactor.data(data) if self._redactor.may_hold(content) else data
+        except RecursionError:
+            raise VercelResponseError(call.method, call.path, "body is nested too deeply") from None
+        except ValueError:  # includes invalid UTF-8 and integers too long to convert
+            raise VercelResponseError(call.method, call.path, "body is not valid JSON") from None
+
+    def _interpret(self, status: int, headers: httpx.Headers, content: bytes, call: calls.ApiCall) -> Any:
         if 200 <= status < 300 or status in call.ok_statuses:
             if status in call.ok_statuses and not 200 <= status < 300:
                 return False
-            data = None
-            if response.content.strip():
-                try:
-                    data = response.json()
-                except ValueError:
-                    raise VercelResponseError(call.method, call.path, "body is not valid JSON") from None
+            data = self._decode(content, call) if content.strip() else None
             try:
                 return call.parse(data)
             except VercelResponseError as exc:
                 raise VercelResponseError(call.method, call.path, exc.reason) from None
+            except RecursionError:
+                raise VercelResponseError(call.method, call.path, "body is nested too deeply") from None
         error: Mapping[str, Any] = {}
         try:
-            body = response.json()
-            candidate = body.get("error") or body.get("err") if isinstance(body, dict) else None
-            if isinstance(candidate, Mapping):
-                error = candidate
-            elif isinstance(candidate, str):
-                error = {"message": candidate}
-        except ValueError:
-            pass
-        code = error.get("code") if isinstance(error.get("code"), str) else None
-        message = self._scrub(str(error["message"])) if error.get("message") is not None else None
+            body = self._decode(content, call)
+        except VercelResponseError:
+            body = None
+        candidate = body.get("error") or body.get("err") if isinstance(body, dict) else None
+        if isinstance(candidate, Mapping):
+            error = candidate
+        elif isinstance(candidate, str):
+            error = {"message": candidate}
+        # Decoded bodies are scrubbed already; the text conversions below are scrubbed once more.
+        code = self._redactor.text(error["code"]) if isinstance(error.get("code"), str) else None
+        message = self._redactor.text(str(error["message"])) if error.get("message") is not None else None
         cls = error_class_for(status)
         if cls in (VercelRateLimitedError, VercelServerError):
-            retry_after = self._retry_after(response, error)
+            retry_after = self._retry_after(headers, error)
             if cls is VercelRateLimitedError and retry_after:
+                # The pause records the server's whole window; each caller waits only within its budget.
                 self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
             raise cls(status, code, message, call.method, call.path, retry_after=retry_after)
         raise cls(status, code, message, call.method, call.path)
@@ -197,6 +246,35 @@ class _ClientCore:
     def _pause_remaining(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
 
+    def _pause_to_wait(self, call: calls.ApiCall, budget_end: float) -> float:
+        """Seconds to wait for the shared 429 pause; refuses, without sending, a pause past the budget.
+
+        :param call: the call about to be sent.
+        :param budget_end: ``time.monotonic()`` by which the call must be over.
+        """
+        pause = self._pause_remaining()
+        left = budget_end - time.monotonic()
+        if pause > 0 and pause > left:
+            raise VercelRateLimitedError(
+                429,
+                None,
+                f"not sent: an earlier 429 asked to wait {pause:.1f}s, more than the {max(0.0, left):.1f}s "
+                "left of this call's time budget (max_elapsed)",
+                call.method,
+                call.path,
+                retry_after=pause,
+                sent=False,
+            )
+        return pause
+
+    def _attempt(self, budget_end: float, retry: bool) -> Attempt:
+        """A request's deadline: its own wall-clock bound, and for a retry no later than the call's budget."""
+        deadline = time.monotonic() + self.deadline
+        return Attempt(deadline=min(deadline, budget_end) if retry else deadline)
+
+    def _budget_end(self) -> float:
+        return time.monotonic() + self.retry_policy.max_elapsed
+
     def _before_sleep(self, call: calls.ApiCall) -> Any:
         def report(retry_state: Any) -> None:
             exc = retry_state.outcome.exception()
@@ -204,7 +282,7 @@ class _ClientCore:
                 "%s %s failed (%s); retrying in %.2fs (attempt %d of %d)",
                 call.method,
                 call.path,
-                _short(exc),
+                self._redactor.text(_short(exc)),
                 retry_state.upcoming_sleep,
                 retry_state.attempt_number + 1,
                 self.retry_policy.max_attempts,
@@ -235,16 +313,24 @@ class VercelClient(_ClientCore):
     :param base_url: API base URL; https unless the host is loopback.
     :param team_id: team to act for (``team_…``), sent as ``teamId`` on every call.
     :param team_slug: team slug, sent as ``slug`` when no team id is given.
-    :param timeout: seconds allowed for reading a response.
+    :param timeout: seconds allowed for each read of a response.
     :param connect_timeout: seconds allowed for opening a connection.
-    :param retry_policy: how safe calls are retried.
+    :param deadline: wall-clock seconds allowed for one whole request (connect, headers, body);
+        default ``connect_timeout + timeout``.
+    :param max_response_bytes: largest response body accepted (default 4 MiB), refused while reading.
+    :param retry_policy: how safe calls are retried; its ``max_elapsed`` is each call's time budget.
     :param max_connections: size of the connection pool.
-    :param transport: an httpx transport to use instead of the network (tests, proxies).
+    :param transport: an httpx transport to use instead of the network (tests). Without one, requests
+        go through a transport that enforces ``deadline`` on every read; with one, or when proxy
+        environment variables are set (httpx's own transport then serves them), the deadline is
+        checked between chunks of the body only.
     """
 
     def __init__(self, token: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
         super().__init__(token, **kwargs)
         self._slots = threading.BoundedSemaphore(self.limits.max_connections or 10)
+        if transport is None and not _env_proxies():
+            transport = DeadlineTransport(_tls_context(), self.limits)
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=self._headers,
@@ -264,29 +350,54 @@ class VercelClient(_ClientCore):
         """Close the pooled connections."""
         self._http.close()
 
-    def _send_once(self, call: calls.ApiCall) -> Any:
+    def _wait_for_pause(self, call: calls.ApiCall, budget_end: float) -> float:
+        waited = 0.0
+        while pause := self._pause_to_wait(call, budget_end):
+            time.sleep(pause)  # a 429 that arrives meanwhile may extend the pause: look again
+            waited += pause
+        return waited
+
+    def _tracer(self, call: calls.ApiCall, attempt: Attempt, budget_end: float) -> Callable[[str, Any], None]:
+        def trace(event: str, info: Any) -> None:
+            attempt.traced = True
+            if event in SENDING_EVENTS:
+                # Last look at the pause, with the connection in hand and nothing written yet.
+                attempt.deadline += self._wait_for_pause(call, budget_end)
+                attempt.sent = True
+
+        return trace
+
+    def _send_once(self, call: calls.ApiCall, budget_end: float, retry: bool = False) -> Any:
+        request = self._http.build_request(call.method, call.path, params=self._scoped(call.params), json=call.body)
         # Wait for a free connection *before* checking the 429 pause: a request queued inside the
         # pool would otherwise go out into a pause that a concurrent 429 has just announced.
         with self._slots:
-            while pause := self._pause_remaining():
-                time.sleep(pause)  # a 429 that arrives meanwhile may extend the pause: look again
+            self._wait_for_pause(call, budget_end)
+            attempt = self._attempt(budget_end, retry)
+            request.extensions["trace"] = self._tracer(call, attempt, budget_end)
+            scope = current_attempt.set(attempt)
             try:
-                response = self._http.request(
-                    call.method, call.path, params=self._scoped(call.params), json=call.body
-                )
-            except httpx.HTTPError as exc:
-                raise self._transport_error(exc, call) from None
+                response = self._http.send(request, stream=True)
+                try:
+                    content = read_body(response, attempt, self.max_response_bytes, call.method, call.path)
+                finally:
+                    response.close()
+            except (httpx.HTTPError, DeadlineExpired) as exc:
+                raise self._transport_error(exc, call, attempt) from None
+            finally:
+                current_attempt.reset(scope)
         log.debug("%s %s -> %s", call.method, call.path, response.status_code)
-        return self._interpret(response, call)
+        return self._interpret(response.status_code, response.headers, content, call)
 
     def execute(self, call: calls.ApiCall) -> Any:
-        """Send ``call``, retrying it under the policy when it is safe."""
+        """Send ``call``, retrying it under the policy when it is safe; never past its time budget."""
+        budget_end = self._budget_end()
         if not call.safe or self.retry_policy.max_attempts == 1:
-            return self._send_once(call)
+            return self._send_once(call, budget_end)
         started = time.monotonic()
         try:
             # Most calls succeed at once: tenacity is set up only after a first failure.
-            return self._send_once(call)
+            return self._send_once(call, budget_end)
         except Exception as exc:
             if not is_retryable(exc, self.retry_policy):
                 raise
@@ -298,7 +409,7 @@ class VercelClient(_ClientCore):
         def attempt(call: calls.ApiCall) -> Any:
             if replay:  # tenacity's attempt 1 is the failure already seen, not a new request
                 raise replay.pop()
-            return self._send_once(call)
+            return self._send_once(call, budget_end, retry=True)
 
         kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
         return Retrying(**kwargs)(attempt, call)
@@ -475,6 +586,7 @@ class AsyncVercelClient(_ClientCore):
     """Asynchronous twin of ``VercelClient`` over one pooled ``httpx.AsyncClient`` (triggers, bulk work).
 
     Takes the same arguments as ``VercelClient``; ``transport`` is an ``httpx.AsyncBaseTransport``.
+    The deadline covers each whole exchange through ``asyncio.timeout``, whatever the transport.
     """
 
     def __init__(self, token: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
@@ -499,28 +611,62 @@ class AsyncVercelClient(_ClientCore):
         """Close the pooled connections."""
         await self._http.aclose()
 
-    async def _send_once(self, call: calls.ApiCall) -> Any:
+    async def _wait_for_pause(self, call: calls.ApiCall, budget_end: float) -> float:
+        waited = 0.0
+        while pause := self._pause_to_wait(call, budget_end):
+            await asyncio.sleep(pause)
+            waited += pause
+        return waited
+
+    def _tracer(
+        self, call: calls.ApiCall, attempt: Attempt, budget_end: float, scopes: list[asyncio.Timeout]
+    ) -> Callable[[str, Any], Coroutine[Any, Any, None]]:
+        async def trace(event: str, info: Any) -> None:
+            attempt.traced = True
+            if event in SENDING_EVENTS:
+                waited = await self._wait_for_pause(call, budget_end)  # see VercelClient._tracer
+                if waited:
+                    attempt.deadline += waited
+                    for scope in scopes:
+                        scope.reschedule(asyncio.get_running_loop().time() + attempt.remaining())
+                attempt.sent = True
+
+        return trace
+
+    async def _send_once(self, call: calls.ApiCall, budget_end: float, retry: bool = False) -> Any:
         if self._slots is None:  # created on first use, inside the event loop that uses it
             self._slots = asyncio.Semaphore(self.limits.max_connections or 10)
+        request = self._http.build_request(call.method, call.path, params=self._scoped(call.params), json=call.body)
         async with self._slots:  # see VercelClient._send_once
-            while pause := self._pause_remaining():
-                await asyncio.sleep(pause)
+            await self._wait_for_pause(call, budget_end)
+            attempt = self._attempt(budget_end, retry)
+            scopes: list[asyncio.Timeout] = []
+            request.extensions["trace"] = self._tracer(call, attempt, budget_end, scopes)
             try:
-                response = await self._http.request(
-                    call.method, call.path, params=self._scoped(call.params), json=call.body
-                )
+                async with asyncio.timeout(attempt.remaining()) as scope:
+                    scopes.append(scope)
+                    response = await self._http.send(request, stream=True)
+                    try:
+                        content = await aread_body(response, self.max_response_bytes, call.method, call.path)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                if not scopes or not scopes[0].expired():
+                    raise
+                raise self._transport_error(DeadlineExpired(), call, attempt) from None
             except httpx.HTTPError as exc:
-                raise self._transport_error(exc, call) from None
+                raise self._transport_error(exc, call, attempt) from None
         log.debug("%s %s -> %s", call.method, call.path, response.status_code)
-        return self._interpret(response, call)
+        return self._interpret(response.status_code, response.headers, content, call)
 
     async def execute(self, call: calls.ApiCall) -> Any:
-        """Send ``call``, retrying it under the policy when it is safe."""
+        """Send ``call``, retrying it under the policy when it is safe; never past its time budget."""
+        budget_end = self._budget_end()
         if not call.safe or self.retry_policy.max_attempts == 1:
-            return await self._send_once(call)
+            return await self._send_once(call, budget_end)
         started = time.monotonic()
         try:
-            return await self._send_once(call)
+            return await self._send_once(call, budget_end)
         except Exception as exc:
             if not is_retryable(exc, self.retry_policy):
                 raise
@@ -532,7 +678,7 @@ class AsyncVercelClient(_ClientCore):
         async def attempt(call: calls.ApiCall) -> Any:
             if replay:
                 raise replay.pop()
-            return await self._send_once(call)
+            return await self._send_once(call, budget_end, retry=True)
 
         kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
         return await AsyncRetrying(**kwargs)(attempt, call)

@@ -90,13 +90,15 @@ class VercelGoneError(VercelApiError):
 
 
 class VercelRateLimitedError(VercelApiError):
-    """429: rate limited.
+    """429: rate limited, or not sent because an earlier 429's pause outlasts the call's time budget.
 
     :param retry_after: seconds the server asked to wait, when it said.
+    :param sent: False when the request was held back by a known pause (the server never saw it).
     """
 
-    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, retry_after: float | None = None, sent: bool = True, **kwargs: Any) -> None:
         self.retry_after = retry_after
+        self.sent = sent
         super().__init__(*args, **kwargs)
 
 

@@ -6,6 +6,7 @@ the DELETE of a known id. The create POST never does (see ``client.get_or_create
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -91,25 +92,62 @@ class RetryPolicy:
         return float(min(self.backoff_max, self.backoff_initial * (2 ** max(0, attempt - 1))))
 
 
+# A server may name any wait; past a day it is no longer a rate-limit window but a refusal, and
+# every call gives up at once anyway (its budget is shorter). Keeping it finite keeps the arithmetic safe.
+MAX_RETRY_AFTER = 86_400.0
+
+
+def bounded_seconds(value: float) -> float | None:
+    """A wait clamped to ``[0, MAX_RETRY_AFTER]``; None for NaN (no wait can be read from it)."""
+    if math.isnan(value):
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, value))
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date; None if absent or unreadable."""
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    Never raises: the result is None (absent, unreadable, NaN) or a number of seconds clamped to
+    ``[0, MAX_RETRY_AFTER]`` (huge values, ``inf`` and far dates alike).
+    """
     if value is None:
         return None
     text = value.strip()
     if not text:
         return None
     try:
-        return max(0.0, float(text))
+        return bounded_seconds(float(text))
     except ValueError:
         pass
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     current = now or datetime.now(UTC)
-    return max(0.0, (when - current).total_seconds())
+    try:
+        return bounded_seconds((when - current).total_seconds())
+    except OverflowError:
+        return MAX_RETRY_AFTER
+
+
+def seconds_until_epoch(value: Any, per_second: int = 1, now: float | None = None) -> float | None:
+    """Seconds from now until an epoch timestamp taken from a response body (``reset``, ``resetMs``).
+
+    Never raises: None when ``value`` is not a number (or NaN), else clamped like ``parse_retry_after``.
+
+    :param value: the decoded JSON value.
+    :param per_second: units per second of ``value`` (1000 for milliseconds).
+    :param now: the current epoch time, for tests.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = value / per_second
+    except OverflowError:  # an integer too large for a float
+        return MAX_RETRY_AFTER
+    return bounded_seconds(seconds - (time.time() if now is None else now))
 
 
 def is_retryable(exc: BaseException, policy: RetryPolicy) -> bool:

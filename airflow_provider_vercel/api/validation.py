@@ -171,10 +171,28 @@ def base_url(value: Any, argument: str = "base_url") -> str:
     return text
 
 
-def token(value: Any, argument: str = "token") -> str:
-    """A bearer token: a non-empty string without whitespace. The value is never echoed."""
+def token_problem(value: Any) -> str | None:
+    """What makes ``value`` unusable as a bearer token, or None; the value itself is never quoted.
+
+    HTTP headers carry only visible ASCII here: a non-ASCII or control character (NUL, CR, LF) would
+    fail deep inside the HTTP library with an error that quotes the header, so it is refused up front,
+    by plain checks (no exception is raised and caught, so none can be chained to a later error).
+    """
     if not isinstance(value, str) or not value.strip():
-        raise VercelInputError(argument, "is missing: set the API token (the connection's password)")
-    if any(ch.isspace() for ch in value.strip()):
-        raise VercelInputError(argument, "must not contain whitespace")
-    return value.strip()
+        return "is missing: set the API token (the connection's password)"
+    text = value.strip()
+    if any(ch.isspace() for ch in text):
+        return "must not contain whitespace"
+    for position, ch in enumerate(text):
+        if not (ch.isascii() and ch.isprintable()):
+            kind = "a control character" if ch.isascii() else "a non-ASCII character"
+            return f"contains {kind} at position {position}; an API token is visible ASCII only"
+    return None
+
+
+def token(value: Any, argument: str = "token") -> str:
+    """A bearer token: visible ASCII without whitespace. The value is never echoed."""
+    problem = token_problem(value)
+    if problem is not None:
+        raise VercelInputError(argument, problem)
+    return str(value).strip()

@@ -109,13 +109,13 @@ def settings_from_connection(conn: Any, overrides: Mapping[str, Any] | None = No
     conn_id = conn.conn_id or "vercel"
     overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
     extras: Mapping[str, Any] = conn.extra_dejson or {}
-    try:
-        token = check.token(conn.password)
-    except VercelInputError:
-        raise VercelInputError(
-            f"connection {conn_id!r} password",
-            "is empty: put the Vercel API token in the connection's password (shown as 'API token')",
-        ) from None
+    # Checked without raising and catching, so no exception that saw the password is ever chained.
+    problem = check.token_problem(conn.password)
+    if problem is not None:
+        if not isinstance(conn.password, str) or not conn.password.strip():
+            problem = "is empty: put the Vercel API token in the connection's password (shown as 'API token')"
+        raise VercelInputError(f"connection {conn_id!r} password", problem)
+    token = conn.password.strip()
     try:
         base_url = check.base_url(overrides.get("base_url") or _base_url(conn))
     except VercelInputError as exc:
