@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,6 +43,8 @@ class ClientSettings:
     :param timeout: read timeout in seconds.
     :param connect_timeout: connect timeout in seconds.
     :param retry_policy: retry policy for safe calls.
+    :param deadline: wall-clock seconds for one whole request; None for ``connect_timeout + timeout``.
+    :param max_response_bytes: largest response body accepted; None for the client's default (4 MiB).
     """
 
     token: str = field(repr=False)
@@ -51,17 +54,23 @@ class ClientSettings:
     timeout: float
     connect_timeout: float
     retry_policy: RetryPolicy
+    deadline: float | None = None
+    max_response_bytes: int | None = None
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``VercelClient``/``AsyncVercelClient`` (after the token)."""
-        return {
+        kwargs: dict[str, Any] = {
             "base_url": self.base_url,
             "team_id": self.team_id,
             "team_slug": self.team_slug,
             "timeout": self.timeout,
             "connect_timeout": self.connect_timeout,
             "retry_policy": self.retry_policy,
+            "deadline": self.deadline,
         }
+        if self.max_response_bytes is not None:
+            kwargs["max_response_bytes"] = self.max_response_bytes
+        return kwargs
 
 
 def _extra(extras: Mapping[str, Any], key: str) -> Any:
@@ -79,9 +88,18 @@ def _number(conn_id: str, key: str, value: Any, default: float) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a number, got {value!r}") from None
-    if number <= 0:
-        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be > 0, got {value!r}")
+    if not math.isfinite(number) or number <= 0:
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a finite number > 0, got {value!r}")
     return number
+
+
+def _whole_number(conn_id: str, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a whole number >= 1, got {value!r}")
+    return int(text)
 
 
 def _base_url(conn: Any) -> str:
@@ -139,6 +157,12 @@ def settings_from_connection(conn: Any, overrides: Mapping[str, Any] | None = No
             conn_id, "connect_timeout", overrides.get("connect_timeout", _extra(extras, "connect_timeout")), 10.0
         ),
         retry_policy=policy,
+        deadline=(
+            None
+            if overrides.get("deadline", _extra(extras, "deadline")) is None
+            else _number(conn_id, "deadline", overrides.get("deadline", _extra(extras, "deadline")), 0.0)
+        ),
+        max_response_bytes=_whole_number(conn_id, "max_response_bytes", _extra(extras, "max_response_bytes")),
     )
 
 
@@ -158,13 +182,23 @@ def _mask_value(value: str | None) -> None:
         _mask(fragment)
 
 
+def _without_token(message: str, settings: ClientSettings | None) -> str:
+    """A message for the UI, the token masked (the API layer scrubs already; this is the last guard)."""
+    if settings is None:
+        return message
+    from airflow_provider_vercel.api.redact import Redactor
+
+    return Redactor(settings.token).text(message)
+
+
 class VercelHook(BaseHook):
     """Interact with the Vercel REST API for Marketplace integration stores.
 
     The connection (type ``vercel``) holds the API token in its password, an optional base URL in its
     host (default ``https://api.vercel.com``; plain http only for loopback) and ``team_id`` or
-    ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout`` and retry settings
-    (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``).
+    ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout``, ``deadline`` (wall-clock
+    seconds per request, default ``connect_timeout + timeout``), ``max_response_bytes`` (default 4 MiB)
+    and retry settings (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``).
 
     :param vercel_conn_id: the Airflow connection id.
     :param team_id: team id overriding the connection's.
@@ -172,6 +206,7 @@ class VercelHook(BaseHook):
     :param base_url: API base URL overriding the connection's host.
     :param timeout: read timeout in seconds overriding the connection's.
     :param retry_policy: retry policy overriding the connection's.
+    :param deadline: wall-clock seconds per request overriding the connection's.
     """
 
     conn_name_attr = "vercel_conn_id"
@@ -188,6 +223,7 @@ class VercelHook(BaseHook):
         base_url: str | None = None,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        deadline: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -198,6 +234,7 @@ class VercelHook(BaseHook):
             "base_url": base_url,
             "timeout": timeout,
             "retry_policy": retry_policy,
+            "deadline": deadline,
         }
 
     @classmethod
@@ -286,9 +323,9 @@ class VercelHook(BaseHook):
             with VercelClient(settings.token, **kwargs) as client:
                 configurations = client.list_configurations(view="account")
         except VercelError as exc:
-            return False, str(exc)
+            return False, _without_token(str(exc), self.__dict__.get("settings"))
         except Exception as exc:  # the UI shows the message; it must not crash
-            return False, f"{type(exc).__name__}: {exc}"
+            return False, _without_token(f"{type(exc).__name__}: {exc}", self.__dict__.get("settings"))
         team = self.settings.team_id or self.settings.team_slug or "the token's personal account"
         return True, f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for {team}."
 
