@@ -113,7 +113,14 @@ def sync_transport(wire: Wire):
             self.inner = httpx.HTTPTransport()
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
-            request.extensions["trace"] = wire.trace
+            own = request.extensions.get("trace")  # the client's own hook (its last pause check): keep it
+
+            def trace(name: str, info: dict) -> None:
+                if own is not None:
+                    own(name, info)
+                wire.trace(name, info)  # after the client's hook returns: that is when the headers leave
+
+            request.extensions["trace"] = trace
             response = self.inner.handle_request(request)
             wire.answer(response.status_code, response.headers.get("retry-after"))
             return response
@@ -134,7 +141,14 @@ def async_transport(wire: Wire, connections: int):
             self.inner = httpx.AsyncHTTPTransport(limits=limits)
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            request.extensions["trace"] = wire.atrace
+            own = request.extensions.get("trace")  # see sync_transport
+
+            async def trace(name: str, info: dict) -> None:
+                if own is not None:
+                    await own(name, info)
+                await wire.atrace(name, info)
+
+            request.extensions["trace"] = trace
             response = await self.inner.handle_async_request(request)
             wire.answer(response.status_code, response.headers.get("retry-after"))
             return response

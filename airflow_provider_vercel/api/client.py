@@ -228,9 +228,8 @@ class _ClientCore:
         cls = error_class_for(status)
         if cls in (VercelRateLimitedError, VercelServerError):
             retry_after = self._retry_after(headers, error)
-            if cls is VercelRateLimitedError and retry_after:
-                # The pause records the server's whole window; each caller waits only within its budget.
-                self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
+            if cls is VercelRateLimitedError:
+                self._pause_for(retry_after)
             raise cls(status, code, message, call.method, call.path, retry_after=retry_after)
         raise cls(status, code, message, call.method, call.path)
 
@@ -242,6 +241,16 @@ class _ClientCore:
         return get_or_create_flow(
             request, if_exists, self.retry_policy, settle_seconds=settle, known_stores=known_stores
         )
+
+    def _pause_for(self, seconds: float | None) -> None:
+        # The pause records the server's whole window; each caller waits only within its budget.
+        if seconds:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def _note_rate_limit(self, response: httpx.Response) -> None:
+        """Set the pause as soon as a 429's headers arrive, before its connection can serve another request."""
+        if response.status_code == 429:
+            self._pause_for(parse_retry_after(response.headers.get("Retry-After")))
 
     def _pause_remaining(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
@@ -378,6 +387,7 @@ class VercelClient(_ClientCore):
             scope = current_attempt.set(attempt)
             try:
                 response = self._http.send(request, stream=True)
+                self._note_rate_limit(response)
                 try:
                     content = read_body(response, attempt, self.max_response_bytes, call.method, call.path)
                 finally:
@@ -646,6 +656,7 @@ class AsyncVercelClient(_ClientCore):
                 async with asyncio.timeout(attempt.remaining()) as scope:
                     scopes.append(scope)
                     response = await self._http.send(request, stream=True)
+                    self._note_rate_limit(response)
                     try:
                         content = await aread_body(response, self.max_response_bytes, call.method, call.path)
                     finally:

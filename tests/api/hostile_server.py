@@ -16,7 +16,8 @@ Modes:
 - ``echo_token``: ``server.status`` with the bearer token put into every error field (and a 200 body
   that echoes it in values, keys and a ``\\u``-escaped spelling).
 
-``server.routes`` answers chosen (method, path) pairs normally whatever the mode.
+``server.routes`` answers chosen (method, path) pairs normally whatever the mode; ``server.script``
+gives the next requests their own mode and a delay before answering.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import socket
 import socketserver
 import threading
+import time
 from dataclasses import dataclass, field
 
 CHUNK = b"x" * 65536
@@ -38,6 +40,7 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -61,14 +64,16 @@ class _Handler(socketserver.BaseRequestHandler):
         for line in lines[1:]:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-        self.server.record(Seen(method, target.split("?", 1)[0], headers))
+        mode, delay = self.server.record(Seen(method, target.split("?", 1)[0], headers))
         token = headers.get("authorization", "").removeprefix("Bearer ")
         try:
+            if self.server.stopping.wait(delay):
+                return
             fixed = self.server.routes.get((method, target.split("?", 1)[0]))
             if fixed is not None:
                 self._send(sock, fixed[0], fixed[1].encode())
             else:
-                getattr(self, f"mode_{self.server.mode}")(sock, token)
+                getattr(self, f"mode_{mode}")(sock, token)
         except OSError:  # the client gave up (its deadline or size limit): expected in most modes
             pass
 
@@ -154,6 +159,8 @@ class HostileServer(socketserver.ThreadingTCPServer):
         self.chunks_sent = 0
         # (method, path) -> (status, JSON text) answered whatever the mode (e.g. a listing before a create).
         self.routes: dict[tuple[str, str], tuple[int, str]] = {}
+        # (mode, seconds before answering) for the next requests, in order; then ``mode`` at once.
+        self.script: list[tuple[str, float]] = []
         self.seen: list[Seen] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -164,9 +171,11 @@ class HostileServer(socketserver.ThreadingTCPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def record(self, seen: Seen) -> None:
+    def record(self, seen: Seen) -> tuple[str, float]:
+        """Keep ``seen``; the mode and delay of this request's answer."""
         with self._lock:
             self.seen.append(seen)
+            return self.script.pop(0) if self.script else (self.mode, 0.0)
 
     def start(self) -> HostileServer:
         self._thread.start()

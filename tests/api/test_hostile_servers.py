@@ -419,3 +419,56 @@ def test_api_operator_xcom_holds_no_echoed_token(hostile, monkeypatch, caplog):
     assert result["echo"] == "***"
     assert TOKEN not in json.dumps(result) and TOKEN not in json.dumps(ti.xcoms)
     assert_token_nowhere([Outcome(result, None, 0.0)], caplog)
+
+
+# --- no request goes out into a known pause ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_request_queued_for_a_connection_is_held_by_a_429_that_arrives_meanwhile(flavour, hostile, caplog):
+    """Two calls, two client slots but one pooled connection: the second passes the first pause check,
+    waits for the connection while the first call's 429 (Retry-After 1) arrives, and must still not be
+    sent until the pause is over: the pause is checked again right before the headers leave."""
+    import httpx
+
+    hostile.mode, hostile.retry_after = "ok", "1"
+    hostile.script = [("rate_limited", 0.5)]
+    pool = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    kwargs: dict[str, Any] = {"base_url": hostile.url, "retry_policy": ONE_SHOT, "max_connections": 2}
+    started = time.monotonic()
+    if flavour == "sync":
+        import threading
+
+        with VercelClient(TOKEN, transport=httpx.HTTPTransport(limits=pool), **kwargs) as client:
+            errors: list[BaseException] = []
+
+            def first() -> None:
+                try:
+                    client.list_configurations()
+                except VercelRateLimitedError as exc:
+                    errors.append(exc)
+
+            thread = threading.Thread(target=first)
+            thread.start()
+            time.sleep(0.1)
+            second = client.list_configurations()
+            thread.join()
+    else:
+
+        async def main() -> tuple[list[BaseException], Any]:
+            async with AsyncVercelClient(TOKEN, transport=httpx.AsyncHTTPTransport(limits=pool), **kwargs) as client:
+                task = asyncio.ensure_future(client.list_configurations())
+                await asyncio.sleep(0.1)
+                answer = await client.list_configurations()
+                return [e for e in await asyncio.gather(task, return_exceptions=True) if isinstance(e, BaseException)], answer
+
+        errors, second = asyncio.run(main())
+    wall = time.monotonic() - started
+    report(f"queued request held by a 429 {flavour}", wall)
+    assert len(errors) == 1 and type(errors[0]) is VercelRateLimitedError
+    assert second == []
+    first_seen, second_seen = hostile.seen
+    # The 429 left the server 0.5 s after the first request; the second request waited out its 1 s.
+    assert second_seen.at - first_seen.at >= 0.5 + 0.95
+    assert wall < 1.5 + MARGIN
+    assert_token_nowhere([Outcome(second, errors[0], wall)], caplog)
