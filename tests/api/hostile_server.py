@@ -126,7 +126,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def mode_echo_token(self, sock: socket.socket, token: str) -> None:
         if self.server.status == 200:
-            escaped = json.dumps(token)[1:-1].replace(token[0], "\\u%04x" % ord(token[0]), 1)
+            escaped = json.dumps(token)[1:-1].replace(token[0], f"\\u{ord(token[0]):04x}", 1)
             body = (
                 f'{{"echo": "{token}", "nested": [{{"{token}": "Bearer {token}"}}], '
                 f'"escaped": "{escaped}", "id": "icfg_x"}}'

@@ -435,3 +435,15 @@ def test_a_batch_naming_one_store_twice_is_refused_before_any_request(client, ve
         client.get_or_create_stores(_requests(["same", "same"]))
     assert info.value.argument == "requests[1]"
     assert vercel_emulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("deadline", float("nan")), ("deadline", float("inf")), ("deadline", 0), ("timeout", float("nan")),
+     ("connect_timeout", -1), ("max_response_bytes", 0), ("max_response_bytes", 1.5), ("max_response_bytes", True)],
+)
+def test_bad_deadline_timeout_or_limit_is_refused_by_name_before_any_request(vercel_emulator, argument, value):
+    with pytest.raises(VercelInputError) as caught:
+        make_client(vercel_emulator, **{argument: value})
+    assert caught.value.argument == argument
+    assert not vercel_emulator.requests

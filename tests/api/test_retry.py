@@ -14,7 +14,14 @@ from airflow_provider_vercel.api.errors import (
     VercelServerError,
     VercelTransportError,
 )
-from airflow_provider_vercel.api.retry import RetryPolicy, is_retryable, parse_retry_after, wait_seconds
+from airflow_provider_vercel.api.retry import (
+    MAX_RETRY_AFTER,
+    RetryPolicy,
+    is_retryable,
+    parse_retry_after,
+    seconds_until_epoch,
+    wait_seconds,
+)
 
 
 def test_retry_after_in_seconds_is_read_as_seconds():
@@ -34,6 +41,31 @@ def test_retry_after_in_the_past_or_unreadable_never_goes_negative_or_crashes():
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
     assert parse_retry_after("") is None
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT", "86401"])
+def test_retry_after_beyond_a_day_is_clamped_to_a_day_never_overflowing(value):
+    assert parse_retry_after(value) == MAX_RETRY_AFTER
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "Mon, 99 Foo 2026 99:99:99 GMT", "1000s", "\x00"])
+def test_retry_after_that_names_no_wait_is_none(value):
+    assert parse_retry_after(value) is None
+
+
+@pytest.mark.parametrize("value", ["-5", "-inf"])
+def test_negative_retry_after_means_no_wait(value):
+    assert parse_retry_after(value) == 0.0
+
+
+def test_reset_timestamps_from_the_body_are_bounded_whatever_their_size():
+    now = 1_000_000.0
+    assert seconds_until_epoch((now + 30) * 1000, per_second=1000, now=now) == pytest.approx(30.0)
+    assert seconds_until_epoch(10**400, per_second=1000, now=now) == MAX_RETRY_AFTER
+    assert seconds_until_epoch(float("inf"), now=now) == MAX_RETRY_AFTER
+    assert seconds_until_epoch(now - 60, now=now) == 0.0
+    for not_a_number in (float("nan"), True, "123", None, [1]):
+        assert seconds_until_epoch(not_a_number, now=now) is None
 
 
 def _rate_limited(retry_after):

@@ -98,6 +98,39 @@ def test_bad_timeout_extra_is_named(monkeypatch):
         VercelHook().settings
 
 
+def test_deadline_and_response_limit_extras_reach_the_client(monkeypatch):
+    set_conn(monkeypatch, password="tok123", extra={"timeout": 5, "deadline": "12.5", "max_response_bytes": "65536"})
+    hook = VercelHook()
+    client = hook.client
+    assert (client.deadline, client.max_response_bytes) == (12.5, 65536)
+    hook.close()
+
+
+def test_the_deadline_defaults_to_connect_timeout_plus_timeout(monkeypatch):
+    set_conn(monkeypatch, password="tok123", extra={"timeout": 7, "connect_timeout": 2})
+    hook = VercelHook()
+    assert hook.client.deadline == 9.0 and hook.client.max_response_bytes == 4 * 1024 * 1024
+    hook.close()
+
+
+def test_the_hook_argument_deadline_wins_over_the_connection(monkeypatch):
+    set_conn(monkeypatch, password="tok123", extra={"deadline": 30})
+    hook = VercelHook(deadline=3)
+    assert hook.client.deadline == 3.0
+    hook.close()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("deadline", "nan"), ("deadline", "inf"), ("deadline", 0), ("timeout", "nan"), ("max_response_bytes", "4MiB"),
+     ("max_response_bytes", 0), ("max_response_bytes", True)],
+)
+def test_bad_deadline_or_limit_extra_is_named(monkeypatch, key, value):
+    set_conn(monkeypatch, password="tok123", extra={key: value})
+    with pytest.raises(VercelInputError, match=key):
+        VercelHook().settings
+
+
 def test_token_is_registered_with_the_secret_masker(emulator_conn):
     from airflow.providers.common.compat.sdk import redact
 
