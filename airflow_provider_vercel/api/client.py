@@ -376,7 +376,8 @@ class VercelClient(_ClientCore):
 
         return trace
 
-    def _send_once(self, call: calls.ApiCall, budget_end: float, retry: bool = False) -> Any:
+    def _send_once(self, call: calls.ApiCall, budget_end: float | None = None, retry: bool = False) -> Any:
+        budget_end = self._budget_end() if budget_end is None else budget_end
         request = self._http.build_request(call.method, call.path, params=self._scoped(call.params), json=call.body)
         # Wait for a free connection *before* checking the 429 pause: a request queued inside the
         # pool would otherwise go out into a pause that a concurrent 429 has just announced.
@@ -643,7 +644,8 @@ class AsyncVercelClient(_ClientCore):
 
         return trace
 
-    async def _send_once(self, call: calls.ApiCall, budget_end: float, retry: bool = False) -> Any:
+    async def _send_once(self, call: calls.ApiCall, budget_end: float | None = None, retry: bool = False) -> Any:
+        budget_end = self._budget_end() if budget_end is None else budget_end
         if self._slots is None:  # created on first use, inside the event loop that uses it
             self._slots = asyncio.Semaphore(self.limits.max_connections or 10)
         request = self._http.build_request(call.method, call.path, params=self._scoped(call.params), json=call.body)
