@@ -224,7 +224,12 @@ class _ClientCore:
             error = {"message": candidate}
         # Decoded bodies are scrubbed already; the text conversions below are scrubbed once more.
         code = self._redactor.text(error["code"]) if isinstance(error.get("code"), str) else None
-        message = self._redactor.text(str(error["message"])) if error.get("message") is not None else None
+        raw_message = error.get("message")
+        # Text and plain numbers only: a nested structure is not a message (and its str() could recurse).
+        if isinstance(raw_message, (str, int, float)):
+            message: str | None = self._redactor.text(str(raw_message))
+        else:
+            message = None if raw_message is None else "(error message is not text)"
         cls = error_class_for(status)
         if cls in (VercelRateLimitedError, VercelServerError):
             retry_after = self._retry_after(headers, error)
