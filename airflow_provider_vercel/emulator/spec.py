@@ -177,7 +177,7 @@ STORE: dict[str, Any] = {
 
 ENV: dict[str, Any] = {
     "type": "object",
-    "required": ["key", "value", "type"],
+    "required": ["key", "value", "type", "securityIssues"],
     "properties": {
         "id": _STR,
         "key": _STR,
@@ -187,6 +187,24 @@ ENV: dict[str, Any] = {
         "decrypted": {"type": "boolean"},
         "configurationId": {"type": ["string", "null"]},
         "contentHint": {"type": ["object", "null"]},
+        "securityIssues": {"type": "array", "items": _STR},
+    },
+}
+
+ENV_LIST: dict[str, Any] = {
+    "type": "object",
+    "required": ["envs", "pagination"],
+    "properties": {
+        "envs": {"type": "array", "items": ENV},
+        "pagination": {
+            "type": "object",
+            "required": ["count", "next", "prev"],
+            "properties": {
+                "count": {"type": "number"},
+                "next": {"type": ["number", "null"]},
+                "prev": {"type": ["number", "null"]},
+            },
+        },
     },
 }
 
