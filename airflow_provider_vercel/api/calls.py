@@ -71,7 +71,22 @@ def _configurations(data: Any) -> list[IntegrationConfiguration]:
         data = data.get("configurations", data.get("integrations"))
     if not isinstance(data, list):
         raise VercelResponseError("", "", "configurations: expected a JSON array")
-    return [_model(IntegrationConfiguration, item, "configuration") for item in data]
+    # The published item shapes do not all require ``id``; one without can be neither named nor used.
+    return [
+        _model(IntegrationConfiguration, item, "configuration")
+        for item in data
+        if not (isinstance(item, dict) and item.get("id") is None)
+    ]
+
+
+def _configuration(requested_id: str) -> Callable[[Any], IntegrationConfiguration]:
+    def parse(data: Any) -> IntegrationConfiguration:
+        # One published shape of this answer does not require ``id``: it is the one asked for.
+        if isinstance(data, dict) and data.get("id") is None:
+            data = {**data, "id": requested_id}
+        return _model(IntegrationConfiguration, data, "configuration")  # type: ignore[no-any-return]
+
+    return parse
 
 
 def _store(data: Any) -> Store | None:
@@ -139,7 +154,7 @@ def get_configuration(configuration_id: str) -> ApiCall:
     return ApiCall(
         "GET",
         f"/v1/integrations/configuration/{seg(cid)}",
-        parse=lambda data: _model(IntegrationConfiguration, data, "configuration"),
+        parse=_configuration(cid),
     )
 
 
