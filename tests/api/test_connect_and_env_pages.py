@@ -15,7 +15,12 @@ import pytest
 
 from airflow_provider_vercel.api import validation
 from airflow_provider_vercel.api.client import VercelClient
-from airflow_provider_vercel.api.errors import VercelBadRequestError, VercelConflictError, VercelInputError
+from airflow_provider_vercel.api.errors import (
+    VercelBadRequestError,
+    VercelConflictError,
+    VercelInputError,
+    VercelResponseError,
+)
 from airflow_provider_vercel.api.models import EnvVar, Store, StoreSecret
 from airflow_provider_vercel.emulator import spec
 from tests.api.seed import NEON_CFG, WEB_APP
@@ -149,3 +154,24 @@ def test_models_accept_fractional_numbers_where_the_contract_says_number():
     assert StoreSecret.model_validate({"name": "X", "length": 3}).length == 3  # whole numbers stay ints
     assert store.secrets[0].length == 40.5
     assert EnvVar.model_validate({"key": "K", "value": "v", "type": "plain", "securityIssues": []}).key == "K"
+
+
+class _LoopingPages(_ConflictingServer):
+    """An env listing whose every page says the next one starts at the same cursor."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        env = {"key": "K", "value": "v", "type": "plain", "securityIssues": []}
+        self._send(200, {"envs": [env], "pagination": {"count": 1, "next": 5, "prev": None}})
+
+
+def test_env_listing_stops_with_an_error_when_a_page_cursor_repeats():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LoopingPages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with VercelClient("tok", base_url=f"http://127.0.0.1:{server.server_address[1]}", team_id="team_x") as client:
+            with pytest.raises(VercelResponseError, match="repeats"):
+                client.list_project_env("web-app")
+    finally:
+        server.shutdown()
+        server.server_close()
