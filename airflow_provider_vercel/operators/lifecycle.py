@@ -79,8 +79,9 @@ class VercelConnectStoreOperator(VercelBaseOperator):
     """Connect a store to a project, so Vercel writes the store's secrets into the project's env vars.
 
     Idempotent: the store's ``projectsMetadata`` is read first and a store already connected to the
-    project is left as it is (``connected: false``); a 409 answer (connected meanwhile) counts the
-    same. The configuration id is read from the store unless given.
+    project is left as it is (``connected: false``); a 409 answer counts the same once the store's
+    ``projectsMetadata`` lists the project (else the task fails with Vercel's message). The
+    configuration id is read from the store unless given.
 
     Returns (XCom ``return_value``) ``{"store_id", "project_id", "connected", "environments",
     "env_var_names"}``: ``connected`` is True only when this run made the connection,
