@@ -35,10 +35,15 @@ bench: venv
 test-multiprocess: venv
 	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/scripts
 
+# The contract checks against the real Vercel API: needs VERCEL_TOKEN (and VERCEL_TEAM_ID or VERCEL_TEAM_SLUG);
+# VERCEL_LIVE_WRITES=1 also creates and deletes one free store. Without a token every test skips, saying why.
+test-live: venv
+	VERCEL_LIVE=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/live $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
-.PHONY: test-compat test-ui test-multiprocess
+.PHONY: test-compat test-ui test-multiprocess test-live
 COMPAT_VERSIONS ?= 2.11 3.1
 
 # Smoke suite on older Airflow lines, each in its own uv venv (.venv-airflow-<line>), then a matrix.

@@ -71,7 +71,22 @@ def _configurations(data: Any) -> list[IntegrationConfiguration]:
         data = data.get("configurations", data.get("integrations"))
     if not isinstance(data, list):
         raise VercelResponseError("", "", "configurations: expected a JSON array")
-    return [_model(IntegrationConfiguration, item, "configuration") for item in data]
+    # The published item shapes do not all require ``id``; one without can be neither named nor used.
+    return [
+        _model(IntegrationConfiguration, item, "configuration")
+        for item in data
+        if not (isinstance(item, dict) and item.get("id") is None)
+    ]
+
+
+def _configuration(requested_id: str) -> Callable[[Any], IntegrationConfiguration]:
+    def parse(data: Any) -> IntegrationConfiguration:
+        # One published shape of this answer does not require ``id``: it is the one asked for.
+        if isinstance(data, dict) and data.get("id") is None:
+            data = {**data, "id": requested_id}
+        return _model(IntegrationConfiguration, data, "configuration")  # type: ignore[no-any-return]
+
+    return parse
 
 
 def _store(data: Any) -> Store | None:
@@ -88,17 +103,35 @@ def _stores(data: Any) -> list[Store]:
     return [_model(Store, item, "store") for item in items]
 
 
-def _envs(data: Any) -> list[EnvVar]:
-    # §8.1: {envs:[...]}, {envs:[...], pagination}, or a single env object.
+@dataclass(frozen=True)
+class EnvPage:
+    """One page of a project's env var listing.
+
+    :param envs: the variables on this page.
+    :param next_cursor: ``pagination.next``: pass it back as ``until`` for the next page; None on the last.
+    """
+
+    envs: list[EnvVar]
+    next_cursor: int | float | None = None
+
+
+def _envs(data: Any) -> EnvPage:
+    # §8.1: {envs, pagination}, {envs, hiddenProductionEnvCount}, a bare {envs}, or a single env object.
     if isinstance(data, dict) and "envs" in data:
         items = data["envs"]
+        if not isinstance(items, list):
+            raise VercelResponseError("", "", "envs: expected a JSON array")
+        pagination = data.get("pagination")
+        cursor = pagination.get("next") if isinstance(pagination, dict) else None
+        if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, (int, float))):
+            raise VercelResponseError("", "", "pagination.next: expected a number or null")
     elif isinstance(data, dict) and "key" in data:
-        items = [data]
+        items, cursor = [data], None
     elif isinstance(data, list):
-        items = data
+        items, cursor = data, None
     else:
         raise VercelResponseError("", "", "expected an object with an 'envs' array")
-    return [_model(EnvVar, item, "env") for item in items]
+    return EnvPage([_model(EnvVar, item, "env") for item in items], cursor)
 
 
 def list_configurations(
@@ -121,7 +154,7 @@ def get_configuration(configuration_id: str) -> ApiCall:
     return ApiCall(
         "GET",
         f"/v1/integrations/configuration/{seg(cid)}",
-        parse=lambda data: _model(IntegrationConfiguration, data, "configuration"),
+        parse=_configuration(cid),
     )
 
 
@@ -250,11 +283,14 @@ def connect_store(
     project_id: str,
     environments: Sequence[str] = check.ENV_TARGETS,
     sensitive: bool | None = None,
+    env_var_prefix: str | None = None,
 ) -> ApiCall:
-    """POST …/installations/{icfg}/resources/{store}/connections (201, empty body).
+    """Connect a store to a project; a repeat answers 409, which ``api/connect.py`` confirms.
 
-    A repeat answers 409 (already connected), so the call is safe to retry; 409 is returned as
-    the result ``False`` rather than raised.
+    Without a prefix: the published ``POST …/installations/{icfg}/resources/{store}/connections``
+    (201, empty body). The published route takes no prefix, so with one: the Vercel CLI's
+    ``POST /v1/storage/stores/{store}/connections`` with ``type: "integration"`` and ``envVarPrefix``
+    (§5.1; undocumented, answers 200). Safe to retry: a repeat cannot connect twice.
     """
     cid = check.configuration_id(configuration_id, "configuration_id")
     sid = check.require_id("store_id", store_id)
@@ -264,13 +300,13 @@ def connect_store(
     }
     if check.optional_bool("sensitive", sensitive) is not None:
         body["makeEnvVarsSensitive"] = sensitive
-    return ApiCall(
-        "POST",
-        f"/v1/integrations/installations/{seg(cid)}/resources/{seg(sid)}/connections",
-        body=body,
-        parse=lambda data: True,
-        ok_statuses=(409,),
-    )
+    if env_var_prefix is None:
+        path = f"/v1/integrations/installations/{seg(cid)}/resources/{seg(sid)}/connections"
+    else:
+        body["type"] = "integration"
+        body["envVarPrefix"] = check.env_var_prefix(env_var_prefix)
+        path = f"/v1/storage/stores/{seg(sid)}/connections"
+    return ApiCall("POST", path, body=body, parse=lambda data: True)
 
 
 def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall:
@@ -290,12 +326,20 @@ def delete_store(store_id: str) -> ApiCall:
     )
 
 
-def list_project_env(project: str, decrypt: bool = False, git_branch: str | None = None) -> ApiCall:
-    """GET /v10/projects/{idOrName}/env."""
+def list_project_env(
+    project: str, decrypt: bool = False, git_branch: str | None = None, until: int | float | None = None
+) -> ApiCall:
+    """GET /v10/projects/{idOrName}/env: one page, parsed to an ``EnvPage``.
+
+    ``until`` is the previous page's ``pagination.next`` (Vercel's usual cursor parameter; §8.1 marks
+    it unconfirmed for this endpoint).
+    """
     pid = check.require_id("project", project)
     params: dict[str, Any] = {"decrypt": "true" if decrypt else "false"}
     if git_branch is not None:
         params["gitBranch"] = check.require_text("git_branch", git_branch)
+    if until is not None:
+        params["until"] = until
     return ApiCall("GET", f"/v10/projects/{seg(pid)}/env", params, parse=_envs)
 
 

@@ -34,6 +34,7 @@ from airflow_provider_vercel.api.bounded import (
     current_attempt,
     read_body,
 )
+from airflow_provider_vercel.api.connect import connect_flow
 from airflow_provider_vercel.api.create import (
     CreateOutcome,
     IfExists,
@@ -43,6 +44,7 @@ from airflow_provider_vercel.api.create import (
     get_or_create_flow,
     matching_stores,
 )
+from airflow_provider_vercel.api.env_pages import env_pages_flow
 from airflow_provider_vercel.api.errors import (
     VercelApiError,
     VercelInputError,
@@ -554,16 +556,20 @@ class VercelClient(_ClientCore):
         project_id: str,
         environments: Sequence[str] = check.ENV_TARGETS,
         sensitive: bool | None = None,
+        env_var_prefix: str | None = None,
     ) -> bool:
-        """Connect a store to a project; False when it already was (§5.1).
+        """Connect a store to a project; False when it already was (§5.1, ``api/connect.py``).
 
         :param configuration_id: configuration id of the store.
         :param store_id: store id.
-        :param project_id: project id (``prj_…``).
+        :param project_id: project id (``prj_…``) or name.
         :param environments: targets that get the env vars.
         :param sensitive: make the env vars sensitive (unreadable afterwards).
+        :param env_var_prefix: prefix for the env var keys (``PR42_``), so that several stores of one
+            product can share a project; None for no prefix.
         """
-        return self.execute(calls.connect_store(configuration_id, store_id, project_id, environments, sensitive))  # type: ignore[no-any-return]
+        flow = connect_flow(configuration_id, store_id, project_id, environments, sensitive, env_var_prefix)
+        return self._drive(flow)
 
     def disconnect_store(self, store_id: str, connection_id: str | None = None) -> bool:
         """Disconnect one project connection, or all; False when there was nothing to remove.
@@ -581,13 +587,13 @@ class VercelClient(_ClientCore):
         return self.execute(calls.delete_store(store_id))  # type: ignore[no-any-return]
 
     def list_project_env(self, project: str, decrypt: bool = False, git_branch: str | None = None) -> list[EnvVar]:
-        """A project's environment variables (§8.1).
+        """A project's environment variables, every page of them (§8.1).
 
         :param project: project id or name.
         :param decrypt: ask for decrypted values (deprecated by Vercel; prefer ``get_project_env``).
         :param git_branch: only preview variables of this branch.
         """
-        return self.execute(calls.list_project_env(project, decrypt, git_branch))  # type: ignore[no-any-return]
+        return self._drive(env_pages_flow(project, decrypt, git_branch))
 
     def get_project_env(self, project: str, env_id: str) -> EnvVar:
         """One environment variable, decrypted when readable (§8.2).

@@ -29,6 +29,9 @@ STORE_FAILED_STATUSES = frozenset(
 PLAN_TYPE_PREPAYMENT = "prepayment"
 PLAN_TYPE_SUBSCRIPTION = "subscription"
 
+#: The contract types timestamps, lengths and counts as JSON ``number``: accept fractions, keep ints.
+Number = int | float
+
 
 class VercelModel(BaseModel):
     """Base: camelCase on the wire, snake_case in Python, unknown fields kept."""
@@ -68,12 +71,12 @@ class IntegrationConfiguration(VercelModel):
     type: str | None = None
     installation_type: str | None = None
     external_id: str | None = None
-    created_at: int | None = None
-    updated_at: int | None = None
-    completed_at: int | None = None
-    disabled_at: int | None = None
+    created_at: Number | None = None
+    updated_at: Number | None = None
+    completed_at: Number | None = None
+    disabled_at: Number | None = None
     disabled_reason: str | None = None
-    deleted_at: int | None = None
+    deleted_at: Number | None = None
     integration: IntegrationInfo | None = None
 
     @property
@@ -245,7 +248,7 @@ class StoreSecret(VercelModel):
     """A secret's name and length; the API never returns values here."""
 
     name: str
-    length: int | None = None
+    length: Number | None = None
     framework_publishable: bool | None = None
 
 
@@ -269,15 +272,15 @@ class Store(VercelModel):
     name: str | None = None
     type: str | None = None
     status: str | None = None
-    created_at: int | None = None
-    updated_at: int | None = None
+    created_at: Number | None = None
+    updated_at: Number | None = None
     usage_quota_exceeded: bool | None = None
     ownership: str | None = None
     external_resource_id: str | None = None
     external_resource_status: str | None = None
     direct_partner_console_url: str | None = None
     projects_metadata: list[ProjectConnection] = Field(default_factory=list)
-    total_connected_projects: int | None = None
+    total_connected_projects: Number | None = None
     metadata: dict[str, Any] | None = None
     product: StoreProduct | None = None
     secrets: list[StoreSecret] = Field(default_factory=list)

@@ -19,6 +19,8 @@ SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
 CONFIGURATION_VIEWS = ("account", "project")
 INSTALLATION_TYPES = ("marketplace", "external", "provisioning")
 ENV_TARGETS = ("production", "preview", "development")
+# envVarPrefix of a connection, as the Vercel CLI's connect route takes it (e.g. ``PR42_``).
+ENV_VAR_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What an Airflow template renders when the XCom it pulled was empty.
 _UNRENDERED = {"none", "null", "undefined"}
 
@@ -139,6 +141,16 @@ def environments(value: Any, argument: str = "environments") -> list[str]:
     if not isinstance(value, (list, tuple)) or not value:
         raise VercelInputError(argument, f"must be a non-empty list such as {list(ENV_TARGETS)}, got {value!r}")
     return [require_text(argument, item) for item in value]
+
+
+def env_var_prefix(value: Any, argument: str = "env_var_prefix") -> str:
+    """A prefix for a connection's env var keys: a letter, then letters, digits or '_' (``PR42_``)."""
+    text = require_text(argument, value)
+    if not ENV_VAR_PREFIX.match(text):
+        raise VercelInputError(
+            argument, f"{text!r} is not a valid prefix (a letter, then letters, digits or '_', e.g. 'PR42_')"
+        )
+    return text
 
 
 def is_loopback(host: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 
 from .errors import bad_request
-from .spec import CONFIGURATION_ID_PATTERN, ENV_PREFIX_PATTERN, NAME_PATTERN
+from .spec import CONFIGURATION_ID_PATTERN, ENV_PREFIX_PATTERN, NAME_PATTERN, SOURCES
 
 _ID_PRODUCT = re.compile(r"^iap_[a-zA-Z0-9_]+$")
 _SLUG_PRODUCT = re.compile(r"^[a-z0-9-]+$")
@@ -116,7 +116,7 @@ class CreateStoreRequest:
     prepayment_amount_cents: prepayment amount, or None.
     external_id: caller's tracking id, or None.
     protocol_settings: protocol settings, or None.
-    source: ``source`` (open enum), defaulting to ``marketplace``.
+    source: ``source`` (one of the published values), defaulting to ``marketplace``.
     """
 
     name: str
@@ -162,6 +162,8 @@ def parse_create_store(body: dict[str, Any]) -> CreateStoreRequest:
     source = body.get("source")
     if source is not None and not isinstance(source, str):
         raise bad_request("`source` must be a string.")
+    if source is not None and source not in SOURCES:
+        raise bad_request(f"`source` must be one of: {', '.join(SOURCES)}.")
     return CreateStoreRequest(
         name=name,
         configuration_id=configuration_id,

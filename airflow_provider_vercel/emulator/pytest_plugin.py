@@ -42,7 +42,8 @@ def vercel_emulator(vercel_emulator_session: EmulatorServer) -> Iterator[Emulato
     ``other_team_token``) with ``team_id``/``team_slug``. ``configuration_id("neon")`` and
     ``project_id("web-app")`` give seed ids. Inject failures with ``vercel_emulator.faults``
     (``rate_limit``, ``server_error``, ``delay``, ``reset_connection``, ``commit_then_drop``…), change
-    timing with ``vercel_emulator.state.ready_delay``, and assert on ``vercel_emulator.requests``.
+    timing with ``vercel_emulator.state.ready_delay``, page the env listing with
+    ``vercel_emulator.state.env_page_size``, and assert on ``vercel_emulator.requests``.
     State, faults and the request log are reset before each test; the server is shared by the session.
     """
     vercel_emulator_session.reset()

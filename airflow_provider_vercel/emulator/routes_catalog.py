@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from . import spec
 from .access import Caller, emulator_state, get_caller
 from .bodies import json_object_query
-from .errors import not_found
+from .errors import bad_request, not_found
 from .pricing import render_plans
 from .responses import JSONResponse
 from .shapes import configuration_a, configuration_b, configuration_full, product_listing
@@ -122,11 +122,13 @@ async def get_billing_plans(
     productIdOrSlug: str = Path(..., description="Product id (iap_…) or slug."),  # noqa: N803
     metadata: str | None = Query(None, description="JSON-encoded object: the intended resource metadata."),
     integrationConfigurationId: str | None = Query(None, description="Configuration id (icfg_…)."),  # noqa: N803
-    source: str | None = Query(None, description="Open enum naming the caller's flow."),
+    source: str | None = Query(None, description="The caller's flow, one of the published values."),
     caller: Caller = Depends(get_caller),
 ) -> JSONResponse:
     """Return ``{plans}``; prices depend on ``metadata`` (e.g. the region)."""
     state = emulator_state(request)
+    if source is not None and source not in spec.SOURCES:
+        raise bad_request(f"Query parameter `source` must be one of: {', '.join(spec.SOURCES)}.")
     intended = json_object_query(metadata, "metadata")
     with state.lock:
         integration = state.integration(integrationIdOrSlug)

@@ -29,6 +29,7 @@ def _settings(state: EmulatorState, faults: Faults) -> dict[str, Any]:
     return {
         "ready_delay": state.ready_delay,
         "reject_duplicate_names": state.reject_duplicate_names,
+        "env_page_size": state.env_page_size,
         "latency_seconds": faults.latency_seconds,
     }
 
@@ -106,17 +107,17 @@ async def clear_faults(request: Request) -> JSONResponse:
 
 @router.get("/settings")
 async def get_settings(request: Request) -> JSONResponse:
-    """Return ``ready_delay``, ``reject_duplicate_names`` and ``latency_seconds``."""
+    """Return ``ready_delay``, ``reject_duplicate_names``, ``env_page_size`` and ``latency_seconds``."""
     state, faults, _ = _parts(request)
     return JSONResponse(_settings(state, faults))
 
 
 @router.post("/settings")
 async def set_settings(request: Request) -> JSONResponse:
-    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``latency_seconds``."""
+    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``env_page_size``, ``latency_seconds``."""
     state, faults, _ = _parts(request)
     body = await json_object_body(request)
-    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "latency_seconds"}
+    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "env_page_size", "latency_seconds"}
     if unknown:
         raise bad_request(f"Unknown settings: {', '.join(sorted(unknown))}.")
     delay = body.get("ready_delay", state.ready_delay)
@@ -125,6 +126,9 @@ async def set_settings(request: Request) -> JSONResponse:
     reject = body.get("reject_duplicate_names", state.reject_duplicate_names)
     if not isinstance(reject, bool):
         raise bad_request("reject_duplicate_names must be a boolean.")
+    page_size = body.get("env_page_size", state.env_page_size)
+    if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1):
+        raise bad_request("env_page_size must be a positive integer or null.")
     try:
         faults.latency_seconds = body.get("latency_seconds", faults.latency_seconds)
     except ValueError as exc:
@@ -132,6 +136,7 @@ async def set_settings(request: Request) -> JSONResponse:
     with state.lock:
         state.ready_delay = float(delay)
         state.reject_duplicate_names = reject
+        state.env_page_size = page_size
     return JSONResponse(_settings(state, faults))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from . import spec
@@ -21,27 +23,40 @@ def _project(request: Request, caller: Caller, id_or_name: str) -> dict:
     return project
 
 
+def _page(envs: list[dict[str, Any]], size: int | None, until: float | None) -> dict[str, Any]:
+    """One page of ``envs`` in the published ``{envs, pagination}`` shape.
+
+    The cursor is the position of the page's first variable, handed out as ``pagination.next`` and
+    taken back as ``until`` (Vercel's is a timestamp; a client must treat it as opaque).
+    """
+    start = int(until) if until is not None else 0
+    if size is None:
+        size = max(len(envs) - start, 0)
+    page = envs[start : start + size]
+    following = start + size if start + size < len(envs) else None
+    previous = max(start - size, 0) if start > 0 else None
+    return {"envs": page, "pagination": {"count": len(page), "next": following, "prev": previous}}
+
+
 @router.get(
     "/v10/projects/{idOrName}/env",
     operation_id="filterProjectEnvs",
-    summary="List a project's env vars (ciphertext unless decrypt=true; sensitive never readable)",
-    responses=spec.responses(
-        200,
-        {"type": "object", "required": ["envs"], "properties": {"envs": {"type": "array", "items": spec.ENV}}},
-        "Env vars",
-    ),
+    summary="List a project's env vars (ciphertext unless decrypt=true; sensitive never readable; paged)",
+    responses=spec.responses(200, spec.ENV_LIST, "Env vars"),
 )
 async def list_env(
     request: Request,
     idOrName: str = Path(..., description="Project id (prj_…) or name."),  # noqa: N803
-    decrypt: bool = Query(False, description="Deprecated upstream; return plaintext values."),
+    decrypt: Literal["true", "false"] = Query("false", description="Deprecated upstream; return plaintext values."),
     gitBranch: str | None = Query(None, description="Only preview variables of this branch (plus unbranched ones)."),  # noqa: N803
     customEnvironmentId: str | None = Query(None),  # noqa: N803
     customEnvironmentSlug: str | None = Query(None),  # noqa: N803
     source: str | None = Query(None, description="Free string naming the caller."),
+    limit: int | None = Query(None, ge=1, le=100, description="Page size (else the emulator's env_page_size)."),
+    until: float | None = Query(None, ge=0, description="The `pagination.next` of the previous page."),
     caller: Caller = Depends(get_caller),
 ) -> JSONResponse:
-    """Return ``{envs}``."""
+    """Return ``{envs, pagination}``; ``pagination.next`` is null on the last page."""
     state = emulator_state(request)
     custom = customEnvironmentId or customEnvironmentSlug
     with state.lock:
@@ -52,8 +67,8 @@ async def list_env(
                 continue
             if custom is not None and custom not in env.custom_environment_ids:
                 continue
-            envs.append(env_body(env, decrypt=decrypt))
-        return JSONResponse({"envs": envs})
+            envs.append(env_body(env, decrypt=decrypt == "true"))
+        return JSONResponse(_page(envs, limit or state.env_page_size, until))
 
 
 @router.get(

@@ -149,6 +149,12 @@ def _store_or_404(state: EmulatorState, caller: Caller, store_id: str, key: str 
     summary="Get one store (status computed now)",
     responses=spec.responses(200, _STORE_RESPONSE, "The store"),
 )
+@router.get(
+    "/storage/stores/{id}",
+    operation_id="getStorageStoresByIdPublishedPath",
+    summary="Get one store, at the path Vercel publishes (no /v1); same answer",
+    responses=spec.responses(200, _STORE_RESPONSE, "The store"),
+)
 async def get_store(
     request: Request,
     id: str = Path(..., description="Store id (store_…)."),  # noqa: A002

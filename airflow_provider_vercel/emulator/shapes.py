@@ -268,6 +268,8 @@ def env_body(env: EnvVar, *, decrypt: bool) -> dict[str, Any]:
         "createdAt": env.created_at,
         "updatedAt": env.updated_at,
         "decrypted": decrypted,
+        # Required by the published schema; the emulator never flags a variable.
+        "securityIssues": [],
     }
     if env.custom_environment_ids:
         shown["customEnvironmentIds"] = list(env.custom_environment_ids)

@@ -12,6 +12,19 @@ NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 CONFIGURATION_ID_PATTERN = r"^icfg_[a-zA-Z0-9]+$"
 PRODUCT_REF_PATTERN = r"^(iap_[a-zA-Z0-9_]+|[a-z0-9-]+)$"
 ENV_PREFIX_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+#: ``source`` of a create body and of the plans query, a closed enum in the published contract.
+SOURCES = (
+    "marketplace",
+    "deploy-button",
+    "external",
+    "v0",
+    "resource-claims",
+    "cli",
+    "oauth",
+    "backoffice",
+    "import-recommended-integrations",
+    "organization",
+)
 
 _STR = {"type": "string"}
 _METADATA_VALUE = {
@@ -34,7 +47,7 @@ CREATE_STORE_BODY: dict[str, Any] = {
         "metadata": {"type": ["object", "null"], "additionalProperties": _METADATA_VALUE},
         "externalId": {"type": ["string", "null"]},
         "protocolSettings": {"type": ["object", "null"]},
-        "source": {"type": ["string", "null"]},
+        "source": {"type": ["string", "null"], "enum": [*SOURCES, None]},
         "billingPlanId": {"type": ["string", "null"], "minLength": 1},
         "paymentMethodId": {"type": ["string", "null"], "minLength": 1},
         "prepaymentAmountCents": {"type": ["number", "null"], "minimum": 50},
@@ -177,7 +190,7 @@ STORE: dict[str, Any] = {
 
 ENV: dict[str, Any] = {
     "type": "object",
-    "required": ["key", "value", "type"],
+    "required": ["key", "value", "type", "securityIssues"],
     "properties": {
         "id": _STR,
         "key": _STR,
@@ -187,6 +200,24 @@ ENV: dict[str, Any] = {
         "decrypted": {"type": "boolean"},
         "configurationId": {"type": ["string", "null"]},
         "contentHint": {"type": ["object", "null"]},
+        "securityIssues": {"type": "array", "items": _STR},
+    },
+}
+
+ENV_LIST: dict[str, Any] = {
+    "type": "object",
+    "required": ["envs", "pagination"],
+    "properties": {
+        "envs": {"type": "array", "items": ENV},
+        "pagination": {
+            "type": "object",
+            "required": ["count", "next", "prev"],
+            "properties": {
+                "count": {"type": "number"},
+                "next": {"type": ["number", "null"]},
+                "prev": {"type": ["number", "null"]},
+            },
+        },
     },
 }
 

@@ -248,6 +248,7 @@ class EmulatorState:
             seed = copy.deepcopy(self.seed)
             self.ready_delay = self._initial_ready_delay
             self.reject_duplicate_names = False
+            self.env_page_size: int | None = None  # None: the env listing answers in one page
             self._status_rules: list[tuple[str, str]] = []
             self.teams: dict[str, dict[str, Any]] = {t["id"]: t for t in seed["teams"]}
             self.users: dict[str, dict[str, Any]] = {u["id"]: u for u in seed.get("users", [])}

@@ -410,16 +410,21 @@ class VercelHook(BaseHook):
         project_id: str,
         environments: Sequence[str] = check.ENV_TARGETS,
         sensitive: bool | None = None,
+        env_var_prefix: str | None = None,
     ) -> bool:
-        """Connect a store to a project; False when it already was.
+        """Connect a store to a project; False when it already was (a 409 confirmed by reading the store).
 
         :param configuration_id: the store's configuration id.
         :param store_id: store id.
-        :param project_id: project id.
+        :param project_id: project id or name.
         :param environments: targets that receive the env vars.
         :param sensitive: make the env vars sensitive (unreadable afterwards).
+        :param env_var_prefix: prefix for the env var keys (e.g. ``PR42_``), so that several stores of
+            one product can share the project; None for none.
         """
-        return self.client.connect_store(configuration_id, store_id, project_id, environments, sensitive)
+        return self.client.connect_store(
+            configuration_id, store_id, project_id, environments, sensitive, env_var_prefix=env_var_prefix
+        )
 
     def disconnect_store(self, store_id: str, connection_id: str | None = None) -> bool:
         """Disconnect one project connection or all of them.

@@ -6,10 +6,11 @@ already connected store changes nothing, deleting a store that is already gone s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_vercel.operators._base import VercelBaseOperator, optional_text, task_failures
+from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError, optional_text, task_failures
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -44,6 +45,31 @@ def _sensitive_check(value: Any) -> bool | None:
     return check.optional_bool("make_env_vars_sensitive", value)
 
 
+def _prefix_check(value: Any) -> str | None:
+    from airflow_provider_vercel.api import validation as check
+
+    text = optional_text(value)
+    return None if text is None else check.env_var_prefix(text)
+
+
+@contextmanager
+def _env_conflicts(project_id: str) -> Iterator[None]:
+    """Turn Vercel's ``env_already_exists`` 400 into a task failure that names ``env_var_prefix``."""
+    from airflow_provider_vercel.api.errors import VercelBadRequestError
+
+    try:
+        yield
+    except VercelBadRequestError as exc:
+        if exc.code != "env_already_exists":
+            raise
+        raise VercelTaskError(
+            f"Project {project_id} already has variables of that name ({exc.message}). To connect several "
+            "stores of one product to one project, set env_var_prefix on VercelConnectStoreOperator "
+            "(e.g. env_var_prefix='PR42_'), one prefix per store.",
+            argument="env_var_prefix",
+        ) from exc
+
+
 def _connection_for(store: Store, project_id: str) -> ProjectConnection | None:
     # A project can be named by id or by name; projectsMetadata carries both.
     return next((c for c in store.projects_metadata if project_id in (c.project_id, c.name)), None)
@@ -53,8 +79,9 @@ class VercelConnectStoreOperator(VercelBaseOperator):
     """Connect a store to a project, so Vercel writes the store's secrets into the project's env vars.
 
     Idempotent: the store's ``projectsMetadata`` is read first and a store already connected to the
-    project is left as it is (``connected: false``); a 409 answer (connected meanwhile) counts the
-    same. The configuration id is read from the store unless given.
+    project is left as it is (``connected: false``); a 409 answer counts the same once the store's
+    ``projectsMetadata`` lists the project (else the task fails with Vercel's message). The
+    configuration id is read from the store unless given.
 
     Returns (XCom ``return_value``) ``{"store_id", "project_id", "connected", "environments",
     "env_var_names"}``: ``connected`` is True only when this run made the connection,
@@ -69,6 +96,9 @@ class VercelConnectStoreOperator(VercelBaseOperator):
         None leaves Vercel's default (templated).
     :param integration_configuration_id: the store's configuration (``icfg_…``); None reads it from
         the store (templated).
+    :param env_var_prefix: prefix for the env var keys this connection writes (a letter, then letters,
+        digits or '_', e.g. ``PR42_`` gives ``PR42_DATABASE_URL``), so several stores of one product
+        can share a project; None writes the keys unprefixed (templated).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
@@ -78,6 +108,7 @@ class VercelConnectStoreOperator(VercelBaseOperator):
         "environments",
         "make_env_vars_sensitive",
         "integration_configuration_id",
+        "env_var_prefix",
         "vercel_conn_id",
     )
 
@@ -89,9 +120,11 @@ class VercelConnectStoreOperator(VercelBaseOperator):
         environments: Sequence[str] | str = DEFAULT_ENVIRONMENTS,
         make_env_vars_sensitive: bool | None = None,
         integration_configuration_id: str | None = None,
+        env_var_prefix: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.env_var_prefix = env_var_prefix
         self.store_id = store_id
         self.project_id = project_id
         self.environments = list(environments) if isinstance(environments, tuple) else environments
@@ -112,6 +145,7 @@ class VercelConnectStoreOperator(VercelBaseOperator):
                 self.integration_configuration_id,
                 lambda v: optional_text(v) is None or check.configuration_id(v, "integration_configuration_id"),
             ),
+            (self.env_var_prefix, _prefix_check),
         ]
 
     def check_rendered(self) -> None:
@@ -125,6 +159,7 @@ class VercelConnectStoreOperator(VercelBaseOperator):
         self.project_id = check.require_id("project_id", self.project_id)
         self.environments = _environments_check(self.environments)
         self.make_env_vars_sensitive = _sensitive_check(self.make_env_vars_sensitive)
+        self.env_var_prefix = _prefix_check(self.env_var_prefix)
         configuration = optional_text(self.integration_configuration_id)
         self.integration_configuration_id = (
             None if configuration is None else check.configuration_id(configuration, "integration_configuration_id")
@@ -146,13 +181,15 @@ class VercelConnectStoreOperator(VercelBaseOperator):
                     "integration_configuration_id",
                     f"store {self.store_id} does not name its configuration; pass integration_configuration_id",
                 )
-            created = self.hook.connect_store(
-                configuration_id,
-                self.store_id,
-                self.project_id,
-                self.environments,
-                self.make_env_vars_sensitive,
-            )
+            with _env_conflicts(self.project_id):
+                created = self.hook.connect_store(
+                    configuration_id,
+                    self.store_id,
+                    self.project_id,
+                    self.environments,
+                    self.make_env_vars_sensitive,
+                    env_var_prefix=self.env_var_prefix,
+                )
             after = self.hook.get_store(self.store_id)
         connection = _connection_for(after, self.project_id)
         if created:

@@ -102,6 +102,7 @@ def test_http_settings_change_ready_delay_duplicates_and_latency(admin, control,
     assert control.get("/settings").json() == {
         "ready_delay": 0.2,
         "reject_duplicate_names": False,
+        "env_page_size": None,
         "latency_seconds": 0.0,
     }
     changed = control.post("/settings", json={"ready_delay": 0, "reject_duplicate_names": True}).json()
