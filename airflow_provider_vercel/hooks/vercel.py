@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_BASE_URL = "https://api.vercel.com"
+PERSONAL_ACCOUNT = "the token's personal account"
 _RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
 
 
@@ -289,8 +290,15 @@ class VercelHook(BaseHook):
             return False, str(exc)
         except Exception as exc:  # the UI shows the message; it must not crash
             return False, f"{type(exc).__name__}: {exc}"
-        team = self.settings.team_id or self.settings.team_slug or "the token's personal account"
-        return True, f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for {team}."
+        team = self.settings.team_id or self.settings.team_slug
+        message = (
+            f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for "
+            f"{team or PERSONAL_ACCOUNT}."
+        )
+        if team is None and not configurations:
+            # Marketplace installations usually belong to a team; a token alone acts for its owner.
+            message += " No team is set: a team_id or team_slug extra is probably missing."
+        return True, message
 
     # Thin delegations, so DAG code can use the hook alone. Arguments are checked by the API layer.
 

@@ -69,7 +69,7 @@ class VercelApiOperator(VercelBaseOperator):
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
-    template_fields: Sequence[str] = ("path", "method", "query", "body", "vercel_conn_id")
+    template_fields: Sequence[str] = ("path", "method", "query", "body", *VercelBaseOperator.template_fields)
     template_fields_renderers = {"query": "json", "body": "json"}
 
     def __init__(
