@@ -9,19 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pytest
-
-from tests.dags.conftest import airflow_db, airflow_emulator, run_dag, task_states  # noqa: F401  (harness)
+from tests.dags.conftest import run_dag, task_states
 from tests.operators.conftest import connection_json
-from tests.operators.dag_bundle import operator_dagbag
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"
 LIST_PATH = "/v1/storage/stores"
 
-
-@pytest.fixture
-def bag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  (the fixture)
-    return operator_dagbag(monkeypatch)
 
 
 def try_history(dag_run: Any, task_id: str) -> dict[int, str]:
@@ -47,29 +40,29 @@ def bad_create(server: Any, **conf: Any) -> dict[str, Any]:
     return {"method": "POST", "path": CREATE_PATH, "body": body, **conf}
 
 
-def test_a_400_fails_the_task_at_once_although_it_has_retries(bag, airflow_emulator):
+def test_a_400_fails_the_task_at_once_although_it_has_retries(operator_bag, airflow_emulator):
     server = airflow_emulator
-    dag_run = run_dag(bag, "vercel_test_fail_fast", run_conf=bad_create(server))
+    dag_run = run_dag(operator_bag, "vercel_test_fail_fast", run_conf=bad_create(server))
     assert str(dag_run.state) == "failed"
     (ti,) = dag_run.get_task_instances()
     assert (ti.try_number, str(ti.state)) == (1, "failed")  # retries=2, yet no second try
     assert [r["status"] for r in requests_to(server, "POST", CREATE_PATH)] == [400]
 
 
-def test_retry_on_client_errors_gives_a_400_the_tasks_retries(bag, airflow_emulator):
+def test_retry_on_client_errors_gives_a_400_the_tasks_retries(operator_bag, airflow_emulator):
     server = airflow_emulator
-    dag_run = run_dag(bag, "vercel_test_fail_fast", run_conf=bad_create(server, retry_on_client_errors=True))
+    dag_run = run_dag(operator_bag, "vercel_test_fail_fast", run_conf=bad_create(server, retry_on_client_errors=True))
     assert str(dag_run.state) == "failed"
     (ti,) = dag_run.get_task_instances()
     assert ti.try_number == 3  # 1 + retries=2
     assert [r["status"] for r in requests_to(server, "POST", CREATE_PATH)] == [400, 400, 400]
 
 
-def test_a_503_keeps_the_tasks_retries(bag, airflow_emulator, monkeypatch):
+def test_a_503_keeps_the_tasks_retries(operator_bag, airflow_emulator, monkeypatch):
     server = airflow_emulator
     monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", connection_json(server, max_attempts=1))
     server.faults.server_error(1, status=503, method="GET", path=LIST_PATH)
-    dag_run = run_dag(bag, "vercel_test_fail_fast", run_conf={"method": "GET", "path": LIST_PATH})
+    dag_run = run_dag(operator_bag, "vercel_test_fail_fast", run_conf={"method": "GET", "path": LIST_PATH})
     assert str(dag_run.state) == "success", task_states(dag_run)
     (ti,) = dag_run.get_task_instances()
     assert (ti.try_number, str(ti.state)) == (2, "success")
@@ -77,14 +70,14 @@ def test_a_503_keeps_the_tasks_retries(bag, airflow_emulator, monkeypatch):
     assert [r["status"] for r in requests_to(server, "GET", LIST_PATH)] == [503, 200]
 
 
-def test_an_absent_store_link_logs_no_error(bag, airflow_emulator, monkeypatch, caplog, capfd):
+def test_an_absent_store_link_logs_no_error(operator_bag, airflow_emulator, monkeypatch, caplog, capfd):
     server = airflow_emulator
     monkeypatch.setenv(
         "AIRFLOW_CONN_VERCEL_MEMBER", connection_json(server).replace(server.admin_token, server.member_token)
     )
     with caplog.at_level(logging.DEBUG):
         dag_run = run_dag(
-            bag, "vercel_test_link_absent", run_conf={"configuration_id": server.configuration_id("neon")}
+            operator_bag, "vercel_test_link_absent", run_conf={"configuration_id": server.configuration_id("neon")}
         )
     states = task_states(dag_run)
     assert states == {("dry_run_create", -1): "success", ("refused_create", -1): "failed"}
