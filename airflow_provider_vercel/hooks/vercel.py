@@ -430,7 +430,7 @@ class VercelHook(BaseHook):
         _mask_value(env.value)
         return env
 
-    # Credentials of a connected store (vercel-api.md §8). Values go to the caller only: never logged,
+    # Credentials of a connected store (docs/api-contract.md §8). Values go to the caller only: never logged,
     # never returned by an operator, every one registered with the secret masker as soon as it is read.
 
     def get_store_credentials(

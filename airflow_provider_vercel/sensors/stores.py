@@ -1,6 +1,6 @@
 """Waiting for a Vercel store to become ready: ``VercelStoreReadySensor`` and reusable wait helpers.
 
-Readiness (vercel-api.md §5.2): ``available`` (or a null status with ``externalResourceStatus ==
+Readiness (docs/api-contract.md §5.2): ``available`` (or a null status with ``externalResourceStatus ==
 "ready"``) is ready; ``error``, ``suspended``, ``limits-exceeded-suspended``,
 ``limits-exceeded-suspended-store-count`` and ``uninstalled`` are failures that end the wait at once,
 naming the status; anything else (``initializing``, ``onboarding``, null, a status Vercel adds later)
