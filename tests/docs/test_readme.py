@@ -188,3 +188,16 @@ def test_no_document_or_module_points_at_a_shared_folder():
         if path != Path(__file__) and re.search(r"\bshared/|vercel-api\.md|DESIGN\.md", path.read_text())
     ]
     assert offenders == []
+
+
+def test_every_vercel_class_the_readme_names_imports_from_a_public_package():
+    packages = ("operators", "sensors", "triggers", "hooks.vercel")
+    text = (ROOT / "README.md").read_text()
+    defined_in_examples = set(re.findall(r"^class (\w+)", text, re.M))  # a recipe's own subclass
+    named = set(re.findall(r"\bVercel[A-Za-z]*(?:Operator|Sensor|Trigger|Hook|Link)\b", text)) - defined_in_examples
+    assert named, "the README names no class"
+    missing = sorted(
+        name for name in named
+        if not any(hasattr(importlib.import_module(f"airflow_provider_vercel.{p}"), name) for p in packages)
+    )
+    assert missing == []
