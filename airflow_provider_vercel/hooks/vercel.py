@@ -459,7 +459,10 @@ class VercelHook(BaseHook):
         variable: str | None = None,
         git_branch: str | None = None,
     ) -> str:
-        """The store's connection URL (``postgres://…``, ``redis://…``), masked; only that variable is read.
+        """The store's real connection URL (``postgres://…``, ``redis://…``); only that variable is read.
+
+        The value returned is the real URL; it is registered with Airflow's secret masker, so task logs
+        show it as ``***``. Never return it from a task: XCom is not masked.
 
         Without ``variable`` the first of ``DATABASE_URL``, ``POSTGRES_URL``, ``REDIS_URL``, ``KV_URL``
         (prefixed or not), then any ``*_URL``, whose value is a postgres or redis URL is used.

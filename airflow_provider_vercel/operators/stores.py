@@ -157,9 +157,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     Dry run (``dry_run=True``): every check and lookup runs (arguments, products, metadata schema,
     billing plan, and the get-or-create look-up of a store of that name), no POST is sent, nothing is
     pushed but the return value ``{"dry_run": True, "would": "create" | "reuse" | "fail", "request":
-    <the create body>, "product", "plan", "existing_store_id", "reasons": [...]}``. Invalid input and
-    an existing store with ``if_exists="fail"`` are reported as ``would: "fail"`` with the reason,
-    rather than failing the task; API and network errors fail it as usual.
+    <the create body>, "product", "plan", "existing_store_id", "reasons": [...]}``. Input found invalid
+    after rendering and an existing store with ``if_exists="fail"`` are reported as ``would: "fail"``
+    with the reason, rather than failing the task; API and network errors fail it as usual. A literal
+    invalid argument fails when the DAG is parsed, dry run or not.
 
     :param integration_configuration_id: the configuration (``icfg_…``) to create under (templated).
     :param product: product id (``iap_…``) or slug (``neon-postgres``) (templated).
