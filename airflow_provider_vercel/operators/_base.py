@@ -65,6 +65,22 @@ def is_deferred(value: Any) -> bool:
     return True
 
 
+def decode_text(argument: str, text: str, unreadable: str) -> Any:
+    """Decode the JSON (or Python literal) text a template rendered from a dict or list.
+
+    :param argument: the argument's name, for the error.
+    :param text: the rendered text.
+    :param unreadable: the error's reason when the text parses as neither.
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            return ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            raise VercelInputError(argument, unreadable) from None
+
+
 def mapping_argument(argument: str, value: Any) -> dict[str, Any] | None:
     """A mapping argument, also accepted as JSON (or a Python literal) text, as templates render dicts.
 
@@ -77,13 +93,7 @@ def mapping_argument(argument: str, value: Any) -> dict[str, Any] | None:
         text = value.strip()
         if not text or text.lower() in ("none", "null"):
             return None
-        try:
-            value = json.loads(text)
-        except ValueError:
-            try:
-                value = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                raise VercelInputError(argument, "must be a mapping, or JSON text of an object") from None
+        value = decode_text(argument, text, "must be a mapping, or JSON text of an object")
     if not isinstance(value, Mapping):
         raise VercelInputError(argument, f"must be a mapping, got {type(value).__name__}")
     return dict(value)
@@ -146,13 +156,7 @@ def rendered_list(argument: str, value: Any) -> list[Any] | None:
         text = value.strip()
         if not text.startswith("["):
             return [value]
-        try:
-            value = json.loads(text)
-        except ValueError:
-            try:
-                value = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                raise VercelInputError(argument, "must be a list, or JSON text of an array") from None
+        value = decode_text(argument, text, "must be a list, or JSON text of an array")
     if not isinstance(value, (list, tuple)):
         raise VercelInputError(argument, f"must be a list, got {type(value).__name__}")
     return list(value)
