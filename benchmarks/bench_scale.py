@@ -14,7 +14,7 @@ Variants:
 - list once + ``create_store``: the same result built from public client methods (one listing up
   front, then one POST per missing name); what a batch API would do;
 - bare ``httpx.AsyncClient`` sending the same POSTs: the floor this emulator and machine allow;
-- what-if (N <= 100): get-or-create whose listing asks ``skip-metadata=true`` (vercel-api.md §5.3),
+- what-if (N <= 100): get-or-create whose listing asks ``skip-metadata=true`` (docs/api-contract.md §5.3),
   built from ``client.request``, to size the cheapest mitigation.
 
 Targets: wall within 1.3x of the ideal, per-store cost flat from N = 100 to N = 1000 (within 1.3x).

@@ -1,7 +1,8 @@
 """The Vercel endpoints as data: each builder checks its arguments and returns an ``ApiCall``.
 
 No I/O happens here. The sync and async clients execute the same ``ApiCall`` objects, so both speak
-exactly the same contract (shared/vercel-api.md) and only the transport differs.
+exactly the same contract (docs/api-contract.md; a bare "§N" in this package is a section of it)
+and only the transport differs.
 """
 
 from __future__ import annotations

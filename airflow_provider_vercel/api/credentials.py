@@ -1,4 +1,4 @@
-"""A connected store's credentials in a project's env vars (vercel-api.md §8): every decision, no I/O.
+"""A connected store's credentials in a project's env vars (docs/api-contract.md §8): every decision, no I/O.
 
 Vercel writes a store's secrets into the environment variables of each project it is connected to.
 This module decides which of a project's variables belong to a store and a target, whether their

@@ -1,6 +1,6 @@
 """Check a store's intended ``metadata`` against a product's ``metadataSchema`` before any request.
 
-The Vercel schema (vercel-api.md §2) is JSON-Schema-like with UI extensions. It is converted into a
+The Vercel schema (docs/api-contract.md §2) is JSON-Schema-like with UI extensions. It is converted into a
 standard Draft 2020-12 schema (``ui:*`` keys dropped, the selectable ``ui:options`` turned into
 ``enum``) and checked with jsonschema; what JSON Schema cannot say (the value types of §4, create-time
 flags) is checked here. Every problem is collected, so one failed task shows every field to fix.

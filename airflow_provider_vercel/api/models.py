@@ -1,4 +1,4 @@
-"""Pydantic models of the Vercel responses this provider reads (see shared/vercel-api.md).
+"""Pydantic models of the Vercel responses this provider reads (docs/api-contract.md; "§N" is its section N).
 
 Every model keeps fields it does not know (``extra="allow"``) and every enum-like field is a plain
 string: Vercel adds enum values and fields between releases, and an unknown value must never crash a

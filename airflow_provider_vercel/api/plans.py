@@ -1,4 +1,4 @@
-"""Choose a product's billing plan by a declared rule (vercel-api.md §3), before any store is created.
+"""Choose a product's billing plan by a declared rule (docs/api-contract.md §3), before any store is created.
 
 A rule names how to pick (``id``, ``name``, ``free`` or ``cheapest``) and may add guardrails: cost
 ceilings, a plan type, whether prepayment plans are allowed and the intended prepayment. Every plan

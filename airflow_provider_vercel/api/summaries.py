@@ -28,7 +28,7 @@ def configuration_summary(configuration: IntegrationConfiguration) -> dict[str, 
 
     Shape: ``{"id", "integration_id", "integration_slug", "integration_name", "installation_type",
     "status", "source"}``; an absent status reads ``ready`` and an absent installation type
-    ``external`` (vercel-api.md §1).
+    ``external`` (docs/api-contract.md §1).
 
     :param configuration: the configuration as listed by the API.
     """

@@ -1,4 +1,4 @@
-"""The FastAPI application that emulates the Vercel REST API endpoints of vercel-api.md."""
+"""The FastAPI application that emulates the Vercel REST API endpoints of docs/api-contract.md."""
 
 from __future__ import annotations
 

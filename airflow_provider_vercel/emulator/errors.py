@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .responses import JSONResponse
 
-# Codes Vercel documents for plain HTTP errors (vercel-api.md §6).
+# Codes Vercel documents for plain HTTP errors (docs/api-contract.md §6).
 _DEFAULT_CODES = {
     400: "bad_request",
     401: "unauthorized",

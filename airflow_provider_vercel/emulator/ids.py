@@ -1,4 +1,4 @@
-"""Random identifiers shaped like Vercel's (see vercel-api.md §6)."""
+"""Random identifiers shaped like Vercel's (see docs/api-contract.md §6)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The emulator's own validator for store ``metadata`` against a product's ``metadataSchema``.
 
 Deliberately independent of the client's validator (and of jsonschema): a shared misunderstanding of
-the schema dialect would otherwise pass every test. Rules (vercel-api.md §2, §4):
+the schema dialect would otherwise pass every test. Rules (docs/api-contract.md §2, §4):
 
 - unknown keys are rejected; required keys must be present after defaults are applied;
 - values are string | number | boolean | string[] | number[], checked against the property ``type``;
@@ -31,7 +31,7 @@ def _is_number(value: Any) -> bool:
 
 def _blocks_create(flag: Any) -> bool:
     """Whether a ``ui:*`` phase flag forbids choosing a value at create time."""
-    # Expressions cannot be evaluated here: they never fail (vercel-api.md §2 note).
+    # Expressions cannot be evaluated here: they never fail (docs/api-contract.md §2 note).
     return flag is True or flag == "create"
 
 

@@ -1,4 +1,4 @@
-"""Render state records into the JSON shapes of vercel-api.md (configurations, products, stores, env vars)."""
+"""Render state records into the JSON shapes of docs/api-contract.md (configurations, products, stores, env vars)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def configuration_a(state: EmulatorState, cfg: dict[str, Any]) -> dict[str, Any]
         "status": cfg.get("status", "ready"),
         "source": cfg.get("source", "marketplace"),
         "type": "integration-configuration",
-        # "provisioning" may be asked for but never appears in a response (vercel-api.md §7.16).
+        # "provisioning" may be asked for but never appears in a response (docs/api-contract.md §7.16).
         "installationType": "external" if cfg.get("installationType") == "external" else "marketplace",
         "createdAt": cfg["createdAt"],
         "updatedAt": cfg["updatedAt"],

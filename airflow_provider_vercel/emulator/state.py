@@ -52,7 +52,7 @@ NAME_CONVENTIONS = {
     "emu-stuck-": "initializing",
 }
 
-# Stores and partner resources use two vocabularies (vercel-api.md §7.5).
+# Stores and partner resources use two vocabularies (docs/api-contract.md §7.5).
 _EXTERNAL_STATUS = {
     "available": "ready",
     "initializing": "pending",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_BASE_URL = "https://api.vercel.com"
+PERSONAL_ACCOUNT = "the token's personal account"
 _RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
 
 
@@ -326,8 +327,15 @@ class VercelHook(BaseHook):
             return False, _without_token(str(exc), self.__dict__.get("settings"))
         except Exception as exc:  # the UI shows the message; it must not crash
             return False, _without_token(f"{type(exc).__name__}: {exc}", self.__dict__.get("settings"))
-        team = self.settings.team_id or self.settings.team_slug or "the token's personal account"
-        return True, f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for {team}."
+        team = self.settings.team_id or self.settings.team_slug
+        message = (
+            f"Connected to {self.settings.base_url}: {len(configurations)} configuration(s) visible for "
+            f"{team or PERSONAL_ACCOUNT}."
+        )
+        if team is None and not configurations:
+            # Marketplace installations usually belong to a team; a token alone acts for its owner.
+            message += " No team is set: a team_id or team_slug extra is probably missing."
+        return True, message
 
     # Thin delegations, so DAG code can use the hook alone. Arguments are checked by the API layer.
 
@@ -464,7 +472,7 @@ class VercelHook(BaseHook):
         _mask_value(env.value)
         return env
 
-    # Credentials of a connected store (vercel-api.md §8). Values go to the caller only: never logged,
+    # Credentials of a connected store (docs/api-contract.md §8). Values go to the caller only: never logged,
     # never returned by an operator, every one registered with the secret masker as soon as it is read.
 
     def get_store_credentials(
@@ -493,7 +501,10 @@ class VercelHook(BaseHook):
         variable: str | None = None,
         git_branch: str | None = None,
     ) -> str:
-        """The store's connection URL (``postgres://…``, ``redis://…``), masked; only that variable is read.
+        """The store's real connection URL (``postgres://…``, ``redis://…``); only that variable is read.
+
+        The value returned is the real URL; it is registered with Airflow's secret masker, so task logs
+        show it as ``***``. Never return it from a task: XCom is not masked.
 
         Without ``variable`` the first of ``DATABASE_URL``, ``POSTGRES_URL``, ``REDIS_URL``, ``KV_URL``
         (prefixed or not), then any ``*_URL``, whose value is a postgres or redis URL is used.

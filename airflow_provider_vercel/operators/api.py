@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_vercel.operators._base import (
     VercelBaseOperator,
+    decode_text,
     mapping_argument,
     optional_text,
     task_failures,
@@ -30,24 +31,8 @@ def _json_body(body: Any) -> Any:
     if text is None:
         return None
     if text.lstrip()[:1] in ("{", "["):
-        return mapping_or_list(text)
+        return decode_text("body", text, "looks like JSON but does not parse")
     return body
-
-
-def mapping_or_list(text: str) -> Any:
-    """Decode JSON (or Python literal) text of an object or array; raise naming ``body`` otherwise."""
-    import ast
-    import json
-
-    from airflow_provider_vercel.api.errors import VercelInputError
-
-    try:
-        return json.loads(text)
-    except ValueError:
-        try:
-            return ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError):
-            raise VercelInputError("body", "looks like JSON but does not parse") from None
 
 
 class VercelApiOperator(VercelBaseOperator):
@@ -69,7 +54,7 @@ class VercelApiOperator(VercelBaseOperator):
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
-    template_fields: Sequence[str] = ("path", "method", "query", "body", "vercel_conn_id")
+    template_fields: Sequence[str] = ("path", "method", "query", "body", *VercelBaseOperator.template_fields)
     template_fields_renderers = {"query": "json", "body": "json"}
 
     def __init__(

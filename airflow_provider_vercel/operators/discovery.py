@@ -17,6 +17,7 @@ from airflow_provider_vercel.operators._base import (
     is_deferred,
     mapping_argument,
     optional_text,
+    rendered_bool,
     task_failures,
 )
 
@@ -88,11 +89,13 @@ class VercelListConfigurationsOperator(VercelBaseOperator):
     :param integration: integration slug (``neon``) or id (``oac_…``) to filter on (templated).
     :param installation_type: ``marketplace``, ``external`` or ``provisioning`` (templated).
     :param view: ``account`` (default) or ``project`` (templated).
-    :param expect_one: return the single matching id, and fail when zero or several match.
+    :param expect_one: return the single matching id, and fail when zero or several match (templated).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
-    template_fields: Sequence[str] = ("integration", "installation_type", "view", "vercel_conn_id")
+    template_fields: Sequence[str] = (
+        "integration", "installation_type", "view", "expect_one", *VercelBaseOperator.template_fields
+    )
 
     def __init__(
         self,
@@ -109,9 +112,8 @@ class VercelListConfigurationsOperator(VercelBaseOperator):
         self.view = view
         self.expect_one = expect_one
         from airflow_provider_vercel.api import calls
-        from airflow_provider_vercel.api import validation as check
 
-        check.optional_bool("expect_one", expect_one)
+        self.check_now(expect_one, lambda v: rendered_bool("expect_one", v))
         if not any(map(is_deferred, (integration, installation_type, view))):
             calls.list_configurations(view, optional_text(installation_type), optional_text(integration))
 
@@ -133,6 +135,7 @@ class VercelListConfigurationsOperator(VercelBaseOperator):
         installation_type = optional_text(self.installation_type)
         with task_failures():
             self.check_rendered()
+            self.expect_one = rendered_bool("expect_one", self.expect_one)
             calls.list_configurations(self.view, installation_type, integration)  # checks, no I/O
             configurations = self.hook.list_configurations(self.view, installation_type, integration)
         visible = [configuration_summary(item) for item in configurations]
@@ -161,11 +164,13 @@ class VercelListProductsOperator(VercelBaseOperator):
     :param integration_configuration_id: the configuration (``icfg_…``) (templated).
     :param product: product slug (``neon-postgres``) or id (``iap_…``) to filter on (templated).
     :param protocol: keep products whose primary protocol is this or that enable it, e.g. ``storage`` (templated).
-    :param expect_one: return the single matching id, and fail when zero or several match.
+    :param expect_one: return the single matching id, and fail when zero or several match (templated).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
-    template_fields: Sequence[str] = ("integration_configuration_id", "product", "protocol", "vercel_conn_id")
+    template_fields: Sequence[str] = (
+        "integration_configuration_id", "product", "protocol", "expect_one", *VercelBaseOperator.template_fields
+    )
 
     def __init__(
         self,
@@ -182,9 +187,7 @@ class VercelListProductsOperator(VercelBaseOperator):
         self.protocol = protocol
         self.expect_one = expect_one
         self._check_arguments(integration_configuration_id, product, protocol, final=False)
-        from airflow_provider_vercel.api import validation as check
-
-        check.optional_bool("expect_one", expect_one)
+        self.check_now(expect_one, lambda v: rendered_bool("expect_one", v))
 
     def _check_arguments(self, configuration_id: Any, product: Any, protocol: Any, *, final: bool) -> None:
         from airflow_provider_vercel.api import validation as check
@@ -217,6 +220,7 @@ class VercelListProductsOperator(VercelBaseOperator):
         protocol = optional_text(self.protocol)
         with task_failures():
             self.check_rendered()
+            self.expect_one = rendered_bool("expect_one", self.expect_one)
             self._check_arguments(self.integration_configuration_id, product, protocol, final=True)
             listing = self.hook.list_products(self.integration_configuration_id)
             visible = [
@@ -273,8 +277,9 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
     :param metadata: the intended store metadata, sent so that prices match it (templated).
     :param integration_configuration_id: the configuration, for installation-scoped plans (templated).
     :param plan_type: keep only ``subscription`` or ``prepayment`` plans (templated).
-    :param include_disabled: also list plans that cannot be chosen.
-    :param expect_one: return the single matching id, and fail when zero or several match.
+    :param include_disabled: also list plans that cannot be chosen (templated).
+    :param expect_one: return the single matching id, and fail when zero or several match; the plans
+        it chooses among are those listed (narrowed by ``plan_type`` and ``include_disabled``) (templated).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
@@ -284,7 +289,9 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
         "metadata",
         "integration_configuration_id",
         "plan_type",
-        "vercel_conn_id",
+        "include_disabled",
+        "expect_one",
+        *VercelBaseOperator.template_fields,
     )
     template_fields_renderers = {"metadata": "json"}
 
@@ -315,8 +322,8 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
             self.check_now(value, checker)
         self.check_now(metadata, _metadata_check)
         self.check_now(plan_type, lambda v: v is None or check.choice("plan_type", v, PLAN_TYPES))
-        check.optional_bool("include_disabled", include_disabled)
-        check.optional_bool("expect_one", expect_one)
+        self.check_now(include_disabled, lambda v: rendered_bool("include_disabled", v))
+        self.check_now(expect_one, lambda v: rendered_bool("expect_one", v))
 
     def execute(self, context: Context) -> list[dict[str, Any]] | str:
         from airflow_provider_vercel.api import validation as check
@@ -326,6 +333,8 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
         plan_type = optional_text(self.plan_type)
         with task_failures():
             self.check_rendered()
+            self.include_disabled = rendered_bool("include_disabled", self.include_disabled)
+            self.expect_one = rendered_bool("expect_one", self.expect_one)
             for value, checker in _plan_query_checks(self.integration, self.product, configuration_id):
                 checker(value)
             metadata = _metadata_check(self.metadata)
@@ -360,6 +369,8 @@ _RULE_FIELDS = (
     "max_initial_charge",
     "max_prepayment_amount",
     "prepayment_amount_cents",
+    "allow_prepayment",
+    "paid_only",
     "plan_type",
 )
 
@@ -393,8 +404,8 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
     :param max_initial_charge: USD ceiling on the charge made at creation (templated).
     :param max_prepayment_amount: USD ceiling on a prepayment plan's prepaid amount (templated).
     :param prepayment_amount_cents: the prepayment intended for a prepayment plan, in cents (templated).
-    :param allow_prepayment: False refuses every prepayment plan.
-    :param paid_only: refuse free plans (for "the cheapest paid plan"); not with rule ``free``.
+    :param allow_prepayment: False refuses every prepayment plan (templated).
+    :param paid_only: refuse free plans (for "the cheapest paid plan"); not with rule ``free`` (templated).
     :param plan_type: only ``subscription`` or only ``prepayment`` plans (templated).
     :param metadata: the intended store metadata, sent when listing plans (templated).
     :param integration_configuration_id: the configuration, for installation-scoped plans (templated).
@@ -407,7 +418,7 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
         *_RULE_FIELDS,
         "metadata",
         "integration_configuration_id",
-        "vercel_conn_id",
+        *VercelBaseOperator.template_fields,
     )
     template_fields_renderers = {"metadata": "json"}
 
@@ -431,9 +442,6 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        from airflow_provider_vercel.api import validation as check
-
-        check.optional_bool("paid_only", paid_only)
         self.paid_only = paid_only
         self.integration = integration
         self.product = product
@@ -466,10 +474,11 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
             "max_initial_charge": optional_text(self.max_initial_charge),
             "max_prepayment_amount": optional_text(self.max_prepayment_amount),
             "prepayment_amount_cents": check.prepayment_cents(optional_text(self.prepayment_amount_cents)),
-            "allow_prepayment": self.allow_prepayment,
+            "allow_prepayment": rendered_bool("allow_prepayment", self.allow_prepayment),
             "plan_type": optional_text(self.plan_type),
         }
-        return PlanRule.from_kwargs(rule=optional_text(self.rule), paid_only=self.paid_only, **arguments)
+        paid_only = rendered_bool("paid_only", self.paid_only)
+        return PlanRule.from_kwargs(rule=optional_text(self.rule), paid_only=paid_only, **arguments)
 
     def execute(self, context: Context) -> str:
         from airflow_provider_vercel.api.plans import plan_summary, select_plan

@@ -10,7 +10,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError, optional_text, task_failures
+from airflow_provider_vercel.operators._base import (
+    VercelBaseOperator,
+    VercelTaskError,
+    optional_text,
+    rendered_bool,
+    rendered_list,
+    task_failures,
+)
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -21,28 +28,13 @@ DEFAULT_ENVIRONMENTS = ("production", "preview", "development")
 
 
 def _environments_check(value: Any) -> list[str]:
-    import json
-
     from airflow_provider_vercel.api import validation as check
 
-    if isinstance(value, str) and value.strip().startswith("["):  # a rendered template of a list
-        try:
-            value = json.loads(value)
-        except ValueError:
-            pass
-    return check.environments(value)
+    return check.environments(rendered_list("environments", value))
 
 
 def _sensitive_check(value: Any) -> bool | None:
-    from airflow_provider_vercel.api import validation as check
-
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("", "none", "null"):
-            return None
-        if lowered in ("true", "false"):
-            return lowered == "true"
-    return check.optional_bool("make_env_vars_sensitive", value)
+    return rendered_bool("make_env_vars_sensitive", value, optional=True)
 
 
 def _prefix_check(value: Any) -> str | None:
@@ -109,7 +101,7 @@ class VercelConnectStoreOperator(VercelBaseOperator):
         "make_env_vars_sensitive",
         "integration_configuration_id",
         "env_var_prefix",
-        "vercel_conn_id",
+        *VercelBaseOperator.template_fields,
     )
 
     def __init__(
@@ -242,11 +234,11 @@ class VercelDeleteStoreOperator(VercelBaseOperator):
 
     :param store_id: the store (``store_…``), e.g. ``create.output["store_id"]`` (templated).
     :param disconnect_projects: disconnect connected projects before deleting (default True); with
-        False a store that still has projects makes the task fail as Vercel refuses the deletion.
+        False a store that still has projects makes the task fail as Vercel refuses the deletion (templated).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
-    template_fields: Sequence[str] = ("store_id", "vercel_conn_id")
+    template_fields: Sequence[str] = ("store_id", "disconnect_projects", *VercelBaseOperator.template_fields)
 
     def __init__(self, *, store_id: str, disconnect_projects: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -255,13 +247,15 @@ class VercelDeleteStoreOperator(VercelBaseOperator):
         from airflow_provider_vercel.api import validation as check
 
         self.check_now(store_id, lambda v: check.require_id("store_id", v))
+        self.check_now(disconnect_projects, lambda v: rendered_bool("disconnect_projects", v))
 
     def check_rendered(self) -> None:
-        """Check the rendered ``store_id``."""
+        """Check the rendered ``store_id`` and ``disconnect_projects``."""
         from airflow_provider_vercel.api import validation as check
 
         super().check_rendered()
         self.store_id = check.require_id("store_id", self.store_id)
+        self.disconnect_projects = rendered_bool("disconnect_projects", self.disconnect_projects)
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError

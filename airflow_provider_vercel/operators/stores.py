@@ -12,6 +12,8 @@ from airflow_provider_vercel.operators._base import (
     VercelBaseOperator,
     mapping_argument,
     optional_text,
+    rendered_bool,
+    rendered_number,
     task_failures,
 )
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
     from airflow_provider_vercel.api.calls import CreateStoreRequest
     from airflow_provider_vercel.api.create import CreateOutcome
+    from airflow_provider_vercel.api.errors import VercelApiError
     from airflow_provider_vercel.api.models import BillingPlan, ConfigurationProducts, Product
 
 # XCom keys pushed by VercelCreateStoreOperator before it returns (the link reads the URL).
@@ -54,15 +57,8 @@ def _alias_events_supported() -> bool:
     return bool(AIRFLOW_V_3_0_PLUS)
 
 
-def _flag(argument: str, value: Any) -> bool:
-    """A boolean argument, also accepted as the text a template renders (``"True"``, ``"false"``)."""
-    from airflow_provider_vercel.api.errors import VercelInputError
-
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise VercelInputError(argument, f"must be True or False, got {value!r}")
+# get_link's marker for an operator object that did not run in this process (e.g. a deserialized one).
+_NOT_RUN_HERE = object()
 
 
 class VercelStoreLink(BaseOperatorLink):
@@ -71,11 +67,18 @@ class VercelStoreLink(BaseOperatorLink):
     name = "Vercel store"
 
     def get_link(self, operator: Any, *, ti_key: TaskInstanceKey) -> str:
-        """The dashboard URL the task pushed, or an empty string before it did.
+        """The dashboard URL the task pushed, or an empty string when there is none (dry run, failure).
+
+        On Airflow 3 the worker evaluates the link right after the task ran, with the operator that
+        ran: its URL is read from the operator, so an absent link costs no XCom look-up (which the
+        Task SDK would log at ERROR). Elsewhere (Airflow 2's webserver) the XCom is read.
 
         :param operator: the task's operator.
         :param ti_key: the task instance whose XCom is read.
         """
+        known = getattr(operator, "link_url", _NOT_RUN_HERE)
+        if known is not _NOT_RUN_HERE:
+            return known if isinstance(known, str) else ""
         from airflow.providers.common.compat.sdk import XCom
 
         url = XCom.get_value(key=STORE_URL_XCOM_KEY, ti_key=ti_key)
@@ -154,9 +157,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     Dry run (``dry_run=True``): every check and lookup runs (arguments, products, metadata schema,
     billing plan, and the get-or-create look-up of a store of that name), no POST is sent, nothing is
     pushed but the return value ``{"dry_run": True, "would": "create" | "reuse" | "fail", "request":
-    <the create body>, "product", "plan", "existing_store_id", "reasons": [...]}``. Invalid input and
-    an existing store with ``if_exists="fail"`` are reported as ``would: "fail"`` with the reason,
-    rather than failing the task; API and network errors fail it as usual.
+    <the create body>, "product", "plan", "existing_store_id", "reasons": [...]}``. Input found invalid
+    after rendering and an existing store with ``if_exists="fail"`` are reported as ``would: "fail"``
+    with the reason, rather than failing the task; API and network errors fail it as usual. A literal
+    invalid argument fails when the DAG is parsed, dry run or not.
 
     :param integration_configuration_id: the configuration (``icfg_…``) to create under (templated).
     :param product: product id (``iap_…``) or slug (``neon-postgres``) (templated).
@@ -168,13 +172,14 @@ class VercelCreateStoreOperator(VercelBaseOperator):
     :param external_id: your own tracking id, sent to Vercel (not returned by it) (templated).
     :param protocol_settings: free-form protocol settings, e.g. ``{"experimentation": {...}}`` (templated).
     :param if_exists: ``reuse`` (default) adopts a store of the same name, ``fail`` fails the task (templated).
-    :param wait_for_ready: after creating, wait until the store is available.
-    :param deferrable: wait in the triggerer; defaults to Airflow's ``operators.default_deferrable``.
-    :param wait_timeout: seconds to wait for the store before failing.
-    :param poll_interval: seconds between two status reads while waiting.
+    :param wait_for_ready: after creating, wait until the store is available (templated).
+    :param deferrable: wait in the triggerer; defaults to Airflow's ``operators.default_deferrable`` (templated).
+    :param wait_timeout: seconds to wait for the store before failing (templated).
+    :param poll_interval: seconds between two status reads while waiting (templated).
     :param dry_run: check and look up everything, send no POST, return what would happen (templated, kept
         as ``dry_run_mode``: ``dry_run`` is BaseOperator's template-rendering method).
-    :param asset_alias: asset alias the store's asset event is emitted through; None emits none.
+    :param asset_alias: asset alias the store's asset event is emitted through; None emits none (not
+        templated: it is one of the task's outlets, fixed when the DAG is parsed).
     :param vercel_conn_id: the Vercel connection (templated).
     """
 
@@ -189,8 +194,12 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         "external_id",
         "protocol_settings",
         "if_exists",
+        "wait_for_ready",
+        "deferrable",
+        "wait_timeout",
+        "poll_interval",
         "dry_run_mode",
-        "vercel_conn_id",
+        *VercelBaseOperator.template_fields,
     )
     template_fields_renderers = {"metadata": "json", "protocol_settings": "json"}
     operator_extra_links = (VercelStoreLink(),)
@@ -229,14 +238,16 @@ class VercelCreateStoreOperator(VercelBaseOperator):
             outlets = [] if outlets is None else list(outlets) if isinstance(outlets, (list, tuple)) else [outlets]
             kwargs["outlets"] = [*outlets, AssetAlias(name=self.asset_alias)]
         super().__init__(**kwargs)
+        #: The dashboard URL once this task created or adopted a store; what the extra link shows.
+        self.link_url: str | None = None
         # Not ``self.dry_run``: that name is BaseOperator's dry_run() method (render templates only).
         self.dry_run_mode = dry_run
-        self.check_now(dry_run, lambda v: _flag("dry_run", v))
-
-        self.wait_for_ready = check.optional_bool("wait_for_ready", wait_for_ready)
-        self.deferrable = check.optional_bool("deferrable", deferrable)
-        self.wait_timeout = _positive_seconds("wait_timeout", wait_timeout)
-        self.poll_interval = _positive_seconds("poll_interval", poll_interval)
+        self.wait_for_ready = wait_for_ready
+        self.deferrable = deferrable
+        self.wait_timeout = wait_timeout
+        self.poll_interval = poll_interval
+        for value, checker in self._wait_checks():
+            self.check_now(value, checker)
         self.integration_configuration_id = integration_configuration_id
         self.product = product
         self.name = name
@@ -249,6 +260,29 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         self.if_exists = if_exists
         for value, checker in _argument_checks(self):
             self.check_now(value, checker)
+
+    def _wait_checks(self) -> list[tuple[Any, Callable[[Any], Any]]]:
+        return [
+            (self.dry_run_mode, lambda v: rendered_bool("dry_run", v)),
+            (self.wait_for_ready, lambda v: rendered_bool("wait_for_ready", v)),
+            (self.deferrable, lambda v: rendered_bool("deferrable", v, optional=True)),
+            (self.wait_timeout, lambda v: _positive_seconds("wait_timeout", rendered_number("wait_timeout", v))),
+            (self.poll_interval, lambda v: _positive_seconds("poll_interval", rendered_number("poll_interval", v))),
+        ]
+
+    def check_rendered(self) -> None:
+        """Check the rendered arguments and coerce the flags and numbers a template renders as text."""
+        super().check_rendered()
+        self.dry_run_mode, self.wait_for_ready, self.deferrable, self.wait_timeout, self.poll_interval = (
+            checker(value) for value, checker in self._wait_checks()
+        )
+
+    def is_final_answer(self, error: VercelApiError) -> bool:
+        """Also a 409 when ``if_exists="fail"``: the name is taken, and stays taken on retry.
+
+        :param error: the API error the task met.
+        """
+        return super().is_final_answer(error) or (error.status == 409 and self.if_exists == "fail")
 
     # --- validate and resolve (no POST) -----------------------------------------------------------
 
@@ -379,7 +413,8 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         from airflow_provider_vercel.api.summaries import dashboard_url, outcome_label, store_summary
 
         with task_failures():
-            if _flag("dry_run", self.dry_run_mode):
+            self.check_rendered()
+            if self.dry_run_mode:
                 report = self.plan_dry_run()
                 self.log.info(
                     "DRY RUN, no POST sent: would %s store %r. %s",
@@ -393,6 +428,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         ti = context["ti"]
         ti.xcom_push(key=STORE_ID_XCOM_KEY, value=store.id)
         ti.xcom_push(key=STORE_URL_XCOM_KEY, value=url)
+        self.link_url = url
         self._log_outcome(outcome, prepared, url)
         summary = store_summary(
             store,
@@ -467,6 +503,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
             url = dashboard_url(store.id, self.team) if store.id else None
             summary = store_summary(store, dashboard=url, configuration_id=self.integration_configuration_id)
         summary["status"] = result.get("store_status") or summary.get("status")
+        self.link_url = summary.get("dashboard_url")
         self.emit_asset_event(context, summary)
         return summary
 

@@ -1,6 +1,6 @@
 """Waiting for a Vercel store to become ready: ``VercelStoreReadySensor`` and reusable wait helpers.
 
-Readiness (vercel-api.md §5.2): ``available`` (or a null status with ``externalResourceStatus ==
+Readiness (docs/api-contract.md §5.2): ``available`` (or a null status with ``externalResourceStatus ==
 "ready"``) is ready; ``error``, ``suspended``, ``limits-exceeded-suspended``,
 ``limits-exceeded-suspended-store-count`` and ``uninstalled`` are failures that end the wait at once,
 naming the status; anything else (``initializing``, ``onboarding``, null, a status Vercel adds later)
@@ -35,7 +35,12 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError, task_failures
+from airflow_provider_vercel.operators._base import (
+    VercelBaseOperator,
+    VercelTaskError,
+    rendered_bool,
+    task_failures,
+)
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import BaseOperator, Context
@@ -281,14 +286,16 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
 
     :param store_id: the store id (``store_…``), e.g. ``create.output["store_id"]`` or
         ``"{{ ti.xcom_pull(task_ids='create_store', key='store_id') }}"`` (templated).
-    :param deferrable: wait in the triggerer; None (default) reads ``[operators] default_deferrable``.
-    :param poke_interval: seconds between two reads of the store (default 10).
-    :param timeout: seconds until the sensor fails with a timeout (default 1800).
+    :param deferrable: wait in the triggerer; None (default) reads ``[operators] default_deferrable`` (templated).
+    :param poke_interval: seconds between two reads of the store (default 10; not templated:
+        ``BaseSensorOperator`` checks it when the DAG is parsed).
+    :param timeout: seconds until the sensor fails with a timeout (default 1800; not templated, as
+        ``poke_interval``).
     :param vercel_conn_id: the Vercel connection (templated).
     :param kwargs: other ``BaseSensorOperator`` arguments (``mode``, ``soft_fail``, ``exponential_backoff``…).
     """
 
-    template_fields: Sequence[str] = ("store_id", "vercel_conn_id")
+    template_fields: Sequence[str] = ("store_id", "deferrable", *VercelBaseOperator.template_fields)
 
     def __init__(
         self,
@@ -301,17 +308,19 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
     ) -> None:
         super().__init__(poke_interval=poke_interval, timeout=timeout, **kwargs)
         self.store_id = store_id
-        self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
+        self.deferrable = default_deferrable() if deferrable is None else deferrable
         from airflow_provider_vercel.api import validation as check
 
         self.check_now(store_id, lambda value: check.require_id("store_id", value))
+        self.check_now(self.deferrable, lambda value: rendered_bool("deferrable", value))
 
     def check_rendered(self) -> None:
-        """Check the rendered ``store_id`` and connection id before any request."""
+        """Check the rendered ``store_id``, ``deferrable`` and connection id before any request."""
         from airflow_provider_vercel.api import validation as check
 
         super().check_rendered()
         self.store_id = check.require_id("store_id", self.store_id)
+        self.deferrable = rendered_bool("deferrable", self.deferrable)
 
     def summary(self, store: Store) -> dict[str, Any]:
         """The XCom summary of a ready store.
@@ -334,10 +343,10 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
 
     def execute(self, context: Context) -> Any:
         """Poke/reschedule through ``BaseSensorOperator``; or check once and defer."""
-        if not self.deferrable:
-            return super().execute(context)
         with task_failures():
             self.check_rendered()
+        if not self.deferrable:
+            return super().execute(context)
         try:
             store = wait_for_store_ready(
                 self,

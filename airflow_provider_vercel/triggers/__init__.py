@@ -1,0 +1,22 @@
+"""Vercel triggers. Names are imported lazily, so importing this package stays cheap at DAG-parse time."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "VercelStoreStatusTrigger": "airflow_provider_vercel.triggers.stores",
+}
+
+if TYPE_CHECKING:
+    from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
+
+__all__ = ["VercelStoreStatusTrigger"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

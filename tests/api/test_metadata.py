@@ -1,4 +1,4 @@
-"""Metadata validation against a product's metadataSchema (vercel-api.md §2 and §4)."""
+"""Metadata validation against a product's metadataSchema (docs/api-contract.md §2 and §4)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from airflow_provider_vercel.api.metadata import (
 )
 from airflow_provider_vercel.api.models import MetadataSchema, Product
 
-# The example product of vercel-api.md §2, verbatim.
+# A product shaped as docs/api-contract.md §2 describes (composed, made-up ids).
 EXAMPLE_PRODUCT: dict[str, Any] = {
     "id": "iap_Pg7Hd2Kx9Lm4Qw1Z",
     "slug": "neon-postgres",

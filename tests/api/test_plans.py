@@ -1,4 +1,4 @@
-"""Billing-plan selection rules (vercel-api.md §3, §4, pitfall 7)."""
+"""Billing-plan selection rules (docs/api-contract.md §3, §4, pitfall 7)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from airflow_provider_vercel.api.plans import (
     select_plan,
 )
 
-# The example response of vercel-api.md §3, verbatim.
+# A plans answer shaped as docs/api-contract.md §3 describes (composed).
 EXAMPLE_RESPONSE: dict[str, Any] = {
     "plans": [
         {

@@ -1,6 +1,6 @@
 """Airflow set-up for running the example DAGs end to end, in-process, against the emulator.
 
-What it takes (Airflow 3.3, see shared/airflow-notes.md §9):
+What it takes (measured on Airflow 3.3):
 
 - a metadata DB: ``airflow.utils.db.initdb()`` once per session in the throwaway ``AIRFLOW_HOME``
   that ``tests/conftest.py`` sets (creating the schema from the ORM takes ~1.6 s; the

@@ -101,7 +101,7 @@ def test_the_url_is_database_url_unless_another_variable_is_named(emu):
 def test_a_prefixed_connection_is_found_by_store_id_and_the_variable_with_or_without_prefix(emu):
     hook = VercelHook()
     store = new_store(hook, emu)
-    # The CLI's connect route takes an envVarPrefix (vercel-api.md §5.1).
+    # The CLI's connect route takes an envVarPrefix (docs/api-contract.md §5.1).
     hook.client.request(
         "POST",
         f"/v1/storage/stores/{store.id}/connections",

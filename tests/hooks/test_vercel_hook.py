@@ -166,3 +166,16 @@ def test_ui_field_behaviour_matches_the_provider_info():
         "relabeling": behaviour["relabeling"],
         "placeholders": behaviour["placeholders"],
     }
+
+
+def test_test_connection_without_a_team_that_sees_nothing_says_the_team_is_probably_missing(monkeypatch, vercel_emulator):
+    set_conn(monkeypatch, host=vercel_emulator.url, password=vercel_emulator.admin_token)
+    ok, message = VercelHook().test_connection()
+    assert ok, message
+    assert "0 configuration(s)" in message
+    assert "team_id or team_slug" in message and "probably missing" in message
+
+
+def test_test_connection_with_a_team_set_gives_no_missing_team_hint(emulator_conn):
+    ok, message = VercelHook().test_connection()
+    assert ok and "probably missing" not in message

@@ -76,3 +76,15 @@ def assert_no_secrets(server: Any, value: Any) -> None:
     for store in server.state.stores.values():
         for secret in store.secrets.values():
             assert secret not in text
+
+
+# The in-process Airflow harness, for the tests that run tests/operators/dags through dag.test().
+from tests.dags.conftest import airflow_db, airflow_emulator  # noqa: E402, F401
+
+
+@pytest.fixture
+def operator_bag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  (the fixture)
+    """``tests/operators/dags`` parsed and served as a DAG bundle."""
+    from tests.operators.dag_bundle import operator_dagbag
+
+    return operator_dagbag(monkeypatch)

@@ -67,8 +67,9 @@ def test_templated_body_and_query_rendered_as_text_are_decoded(emulator, context
 
 def test_an_error_status_fails_with_vercels_code_and_never_the_token(emulator, context):
     op = VercelApiOperator(task_id="call", path="/v1/storage/stores/store_doesnotexist000")
-    with pytest.raises(VercelNotFoundError) as info:
+    with pytest.raises(VercelTaskError) as info:  # a 404 fails without retries
         op.execute(context)
+    assert isinstance(info.value.__cause__, VercelNotFoundError)
     assert "404" in str(info.value)
     assert emulator.admin_token not in str(info.value)
 
@@ -96,8 +97,9 @@ def test_member_token_is_forbidden_to_create(vercel_emulator, monkeypatch, conte
             "metadata": {"region": "iad1"},
         },
     )
-    with pytest.raises(VercelForbiddenError):
+    with pytest.raises(VercelTaskError) as info:  # a 403 fails without retries
         op.execute(context)
+    assert isinstance(info.value.__cause__, VercelForbiddenError)
 
 
 @pytest.mark.parametrize(

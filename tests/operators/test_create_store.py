@@ -246,8 +246,13 @@ def test_template_fields_cover_every_user_facing_argument():
         "external_id",
         "protocol_settings",
         "if_exists",
+        "wait_for_ready",
+        "deferrable",
+        "wait_timeout",
+        "poll_interval",
         "dry_run_mode",
         "vercel_conn_id",
+        "retry_on_client_errors",
     }
 
 

@@ -141,8 +141,9 @@ def test_connect_with_an_empty_rendered_store_id_sends_nothing(emulator, context
 
 def test_connect_to_an_unknown_project_fails(emulator, context):
     store_id = new_store(emulator)
-    with pytest.raises(VercelNotFoundError):
+    with pytest.raises(VercelTaskError) as info:  # a 404 fails without retries
         connect(store_id, "no-such-project").execute(context)
+    assert isinstance(info.value.__cause__, VercelNotFoundError)
 
 
 # --- delete (teardown) ----------------------------------------------------------------------------
@@ -198,8 +199,9 @@ def test_delete_disconnects_every_project_first(emulator, context):
 def test_delete_without_disconnecting_is_refused_by_vercel(emulator, context):
     store_id = new_store(emulator)
     connect(store_id, "web-app").execute(context)
-    with pytest.raises(VercelBadRequestError, match="connected"):
+    with pytest.raises(VercelTaskError, match="connected") as info:  # a 400 fails without retries
         delete(store_id, disconnect_projects=False).execute(context)
+    assert isinstance(info.value.__cause__, VercelBadRequestError)
     assert not emulator.state.stores[store_id].deleted
 
 

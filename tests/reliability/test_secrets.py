@@ -4,7 +4,7 @@ What is searched, per run:
 
 - every log record (``caplog`` at DEBUG on the root logger: message, ``exc_text`` and formatted
   ``exc_info``) and everything written to the process's stdout/stderr (``capfd``: Airflow's structlog
-  console and the task logs of ``dag.test()``, which are **not** redacted; airflow-notes §6);
+  console and the task logs of ``dag.test()``, which are **not** redacted; measured on Airflow 3.3);
 - every exception raised, with its whole chain (``__cause__``/``__context__``, suppressed or not): ``str``,
   ``repr``, the formatted traceback and the ``repr`` of each attribute;
 - every XCom value, every rendered template field, every audit-log row and the run conf, read back from

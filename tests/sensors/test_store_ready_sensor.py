@@ -69,7 +69,7 @@ def test_defaults_and_templated_fields():
     made = VercelStoreReadySensor(task_id="w", store_id="{{ ti.xcom_pull(task_ids='create_store', key='store_id') }}")
     assert made.poke_interval == 10
     assert made.timeout == 1800
-    assert tuple(made.template_fields) == ("store_id", "vercel_conn_id")
+    assert tuple(made.template_fields) == ("store_id", "deferrable", "vercel_conn_id", "retry_on_client_errors")
 
 
 def test_a_bad_literal_store_id_fails_at_parse_time():
