@@ -22,6 +22,7 @@ from airflow_provider_vercel import __version__
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.create import (
+    DEFAULT_SETTLE_SECONDS,
     CreateOutcome,
     IfExists,
     Sleep,
@@ -80,15 +81,15 @@ class _ClientCore:
         connect_timeout: float = 10.0,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 10,
+        create_settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     ) -> None:
         self._token = check.token(token)
         self.base_url = check.base_url(base_url)
         self.team_id = check.require_id("team_id", team_id) if team_id is not None else None
         self.team_slug = check.require_id("team_slug", team_slug) if team_slug is not None else None
-        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise VercelInputError(name, f"must be a number of seconds > 0, got {value!r}")
-        self.timeout = httpx.Timeout(float(timeout), connect=float(connect_timeout))
+        read = check.finite_number("timeout", timeout, above=0)
+        self.timeout = httpx.Timeout(read, connect=check.finite_number("connect_timeout", connect_timeout, above=0))
+        self.create_settle_seconds = check.finite_number("create_settle_seconds", create_settle_seconds, minimum=0)
         self.retry_policy = retry_policy or RetryPolicy()
         self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         # Shared pause after a 429: every request of this client waits for the window the server named.
@@ -188,10 +189,8 @@ class _ClientCore:
     def _get_or_create_flow(
         self, request: calls.CreateStoreRequest, if_exists: IfExists, known_stores: list[Store] | None = None
     ) -> Generator[Step, Any, CreateOutcome]:
-        # After a lost answer, look for the store for as long as we were willing to wait for the answer.
-        settle = self.timeout.read if self.timeout.read is not None else 30.0
         return get_or_create_flow(
-            request, if_exists, self.retry_policy, settle_seconds=settle, known_stores=known_stores
+            request, if_exists, self.retry_policy, settle_seconds=self.create_settle_seconds, known_stores=known_stores
         )
 
     def _pause_remaining(self) -> float:
@@ -239,6 +238,8 @@ class VercelClient(_ClientCore):
     :param connect_timeout: seconds allowed for opening a connection.
     :param retry_policy: how safe calls are retried.
     :param max_connections: size of the connection pool.
+    :param create_settle_seconds: after a create answered 5xx or not at all, how long get-or-create keeps
+        looking for the store before raising ``VercelAmbiguousCreateError`` (default 15; it never POSTs again).
     :param transport: an httpx transport to use instead of the network (tests, proxies).
     """
 
@@ -388,7 +389,8 @@ class VercelClient(_ClientCore):
         :param requests: the validated create bodies; names must be distinct per configuration.
         :param if_exists: ``reuse`` existing stores of those names, or ``fail``.
         """
-        listings = {cfg: self.list_stores(cfg) for cfg in check_batch(requests)}
+        light = {cfg: calls.list_stores(cfg, skip_metadata=True) for cfg in check_batch(requests)}
+        listings = {cfg: self.execute(call) for cfg, call in light.items()}
         return [
             self._drive(self._get_or_create_flow(r, if_exists, listings[r.integration_configuration_id]))
             for r in requests
@@ -598,7 +600,8 @@ class AsyncVercelClient(_ClientCore):
         """
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise VercelInputError("concurrency", f"must be an integer >= 1, got {concurrency!r}")
-        listings = {cfg: await self.list_stores(cfg) for cfg in check_batch(requests)}
+        light = {cfg: calls.list_stores(cfg, skip_metadata=True) for cfg in check_batch(requests)}
+        listings = {cfg: await self.execute(call) for cfg, call in light.items()}
         gate = asyncio.Semaphore(concurrency)
 
         async def one(request: calls.CreateStoreRequest) -> CreateOutcome:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_BASE_URL = "https://api.vercel.com"
+#: Seconds get-or-create looks for a store after a create answered 5xx or not at all (the API layer's default).
+DEFAULT_SETTLE_SECONDS = 15.0
 _RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
 
 
@@ -42,6 +44,7 @@ class ClientSettings:
     :param timeout: read timeout in seconds.
     :param connect_timeout: connect timeout in seconds.
     :param retry_policy: retry policy for safe calls.
+    :param create_settle_seconds: how long get-or-create looks for a store after an ambiguous create.
     """
 
     token: str = field(repr=False)
@@ -51,6 +54,7 @@ class ClientSettings:
     timeout: float
     connect_timeout: float
     retry_policy: RetryPolicy
+    create_settle_seconds: float = 15.0
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``VercelClient``/``AsyncVercelClient`` (after the token)."""
@@ -61,6 +65,7 @@ class ClientSettings:
             "timeout": self.timeout,
             "connect_timeout": self.connect_timeout,
             "retry_policy": self.retry_policy,
+            "create_settle_seconds": self.create_settle_seconds,
         }
 
 
@@ -72,16 +77,15 @@ def _extra(extras: Mapping[str, Any], key: str) -> Any:
     return None if value in (None, "") else value
 
 
-def _number(conn_id: str, key: str, value: Any, default: float) -> float:
+def _number(conn_id: str, key: str, value: Any, default: float, minimum: float | None = None) -> float:
+    """A finite number from an extra or a hook argument: > 0, or >= ``minimum`` when given."""
     if value is None:
         return default
+    bound = {"above": 0.0} if minimum is None else {"minimum": minimum}
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a number, got {value!r}") from None
-    if number <= 0:
-        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be > 0, got {value!r}")
-    return number
+        return check.finite_number(key, value, text=True, **bound)
+    except VercelInputError as exc:
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", exc.reason) from None
 
 
 def _base_url(conn: Any) -> str:
@@ -139,6 +143,13 @@ def settings_from_connection(conn: Any, overrides: Mapping[str, Any] | None = No
             conn_id, "connect_timeout", overrides.get("connect_timeout", _extra(extras, "connect_timeout")), 10.0
         ),
         retry_policy=policy,
+        create_settle_seconds=_number(
+            conn_id,
+            "create_settle_seconds",
+            overrides.get("create_settle_seconds", _extra(extras, "create_settle_seconds")),
+            DEFAULT_SETTLE_SECONDS,
+            minimum=0.0,
+        ),
     )
 
 
@@ -163,8 +174,10 @@ class VercelHook(BaseHook):
 
     The connection (type ``vercel``) holds the API token in its password, an optional base URL in its
     host (default ``https://api.vercel.com``; plain http only for loopback) and ``team_id`` or
-    ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout`` and retry settings
-    (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``).
+    ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout``, retry settings
+    (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``) and
+    ``create_settle_seconds`` (how long get-or-create looks for a store after a create answered 5xx or
+    not at all before failing; default 15).
 
     :param vercel_conn_id: the Airflow connection id.
     :param team_id: team id overriding the connection's.
@@ -192,6 +205,8 @@ class VercelHook(BaseHook):
     ) -> None:
         super().__init__(**kwargs)
         self.vercel_conn_id = check.require_text("vercel_conn_id", vercel_conn_id)
+        if timeout is not None:
+            check.finite_number("timeout", timeout, above=0)
         self._overrides = {
             "team_id": team_id,
             "team_slug": team_slug,

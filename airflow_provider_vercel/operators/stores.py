@@ -493,11 +493,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
 
 
 def _positive_seconds(argument: str, value: Any) -> float:
-    from airflow_provider_vercel.api.errors import VercelInputError
+    from airflow_provider_vercel.api import validation as check
 
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise VercelInputError(argument, f"must be a number of seconds > 0, got {value!r}")
-    return float(value)
+    # Finite: an infinite wait never times out, and a deferred one cannot even build its deadline.
+    return check.finite_number(argument, value, above=0)
 
 
 def _resolve_product(listing: ConfigurationProducts, wanted: str, configuration_id: str) -> Product:
