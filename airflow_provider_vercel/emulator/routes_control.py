@@ -30,6 +30,7 @@ def _settings(state: EmulatorState, faults: Faults) -> dict[str, Any]:
         "ready_delay": state.ready_delay,
         "reject_duplicate_names": state.reject_duplicate_names,
         "latency_seconds": faults.latency_seconds,
+        "listing_lag_seconds": faults.listing_lag_seconds,
     }
 
 
@@ -106,17 +107,17 @@ async def clear_faults(request: Request) -> JSONResponse:
 
 @router.get("/settings")
 async def get_settings(request: Request) -> JSONResponse:
-    """Return ``ready_delay``, ``reject_duplicate_names`` and ``latency_seconds``."""
+    """Return ``ready_delay``, ``reject_duplicate_names``, ``latency_seconds`` and ``listing_lag_seconds``."""
     state, faults, _ = _parts(request)
     return JSONResponse(_settings(state, faults))
 
 
 @router.post("/settings")
 async def set_settings(request: Request) -> JSONResponse:
-    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``latency_seconds``."""
+    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``latency_seconds``, ``listing_lag_seconds``."""
     state, faults, _ = _parts(request)
     body = await json_object_body(request)
-    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "latency_seconds"}
+    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "latency_seconds", "listing_lag_seconds"}
     if unknown:
         raise bad_request(f"Unknown settings: {', '.join(sorted(unknown))}.")
     delay = body.get("ready_delay", state.ready_delay)
@@ -127,6 +128,7 @@ async def set_settings(request: Request) -> JSONResponse:
         raise bad_request("reject_duplicate_names must be a boolean.")
     try:
         faults.latency_seconds = body.get("latency_seconds", faults.latency_seconds)
+        faults.listing_lag_seconds = body.get("listing_lag_seconds", faults.listing_lag_seconds)
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     with state.lock:

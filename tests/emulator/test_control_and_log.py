@@ -103,6 +103,7 @@ def test_http_settings_change_ready_delay_duplicates_and_latency(admin, control,
         "ready_delay": 0.2,
         "reject_duplicate_names": False,
         "latency_seconds": 0.0,
+        "listing_lag_seconds": 0.0,
     }
     changed = control.post("/settings", json={"ready_delay": 0, "reject_duplicate_names": True}).json()
     assert changed["ready_delay"] == 0 and changed["reject_duplicate_names"] is True

@@ -325,3 +325,63 @@ def test_a_create_whose_connection_was_reset_is_not_resent_and_a_task_retry_crea
     assert retried.created and retried.recovered_from is None
     assert len(create_posts(server)) == 2
     assert_exactly_one(server, "reset-db", retried.store.id)
+
+
+# --- a 5xx after a commit whose store the listing shows only later (§7.19, §7.20) ---------------------
+
+LAG = 0.5
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_commit_then_5xx_under_a_listing_lag_is_adopted_when_it_shows_with_one_post(
+    vercel_emulator, monkeypatch, status, entry
+):
+    server = vercel_emulator
+    server.faults.listing_lag(LAG)
+    server.faults.commit_then_error(1, status=status)
+    started = time.monotonic()
+    label, store_id = create_via(entry, server, "lagged-db", timeout=10.0, settle=LAG * 4, monkeypatch=monkeypatch)
+    took = time.monotonic() - started
+    assert label == "recovered"
+    assert_exactly_one(server, "lagged-db", store_id)
+    assert len(create_posts(server)) == 1
+    assert LAG <= took < LAG * 4  # found once listed, before the settle window ran out
+    looks = logged(server, "GET", LIST_PATH, exact=True)
+    assert len(looks) >= 3  # the check, at least one look that missed it, the look that found it
+    assert all(r["query"].get("skip-metadata") == "true" for r in looks)  # the light listing matched
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_a_listing_lag_longer_than_the_settle_window_fails_without_a_second_post(vercel_emulator, monkeypatch, entry):
+    server = vercel_emulator
+    server.faults.listing_lag(30)
+    server.faults.commit_then_error(1, status=502)
+    with pytest.raises(VercelAmbiguousCreateError) as caught:
+        create_via(entry, server, "hidden-db", timeout=10.0, settle=SETTLE, monkeypatch=monkeypatch)
+    assert caught.value.kind == "http 502" and "hidden-db" in str(caught.value)
+    assert len(create_posts(server)) == 1 and len(live_stores_named(server, "hidden-db")) == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_batch_under_commit_then_5xx_and_a_listing_lag_creates_each_store_once(vercel_emulator, mode):
+    server = vercel_emulator
+    names = [f"batch-lag-{i}" for i in range(4)]
+    server.faults.listing_lag(LAG)
+    for status in (500, 502, 503, 504):
+        server.faults.commit_then_error(1, status=status)
+    requests = [neon_request(server, name) for name in names]
+    if mode == "sync":
+        with make_client(server, create_settle_seconds=LAG * 4) as client:
+            outcomes = client.get_or_create_stores(requests)
+    else:
+
+        async def go() -> Any:
+            async with make_async_client(server, create_settle_seconds=LAG * 4) as client:
+                return await client.get_or_create_stores(requests)
+
+        outcomes = asyncio.run(go())
+    assert [o.recovered_from for o in outcomes] == [f"http {s}" for s in (500, 502, 503, 504)]
+    for name, outcome in zip(names, outcomes, strict=True):
+        assert_exactly_one(server, name, outcome.store.id)
+    assert len(create_posts(server)) == 4
