@@ -91,6 +91,8 @@ class _ClientCore:
         self.timeout = httpx.Timeout(read, connect=check.finite_number("connect_timeout", connect_timeout, above=0))
         self.create_settle_seconds = check.finite_number("create_settle_seconds", create_settle_seconds, minimum=0)
         self.retry_policy = retry_policy or RetryPolicy()
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
+            raise VercelInputError("max_connections", f"must be an integer >= 1, got {max_connections!r}")
         self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         # Shared pause after a 429: every request of this client waits for the window the server named.
         self._paused_until = 0.0

@@ -148,7 +148,7 @@ def store_name(value: Any, argument: str = "name") -> str:
     if not isinstance(value, str):
         raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
     # A store called 'None' would be created once and then reused by every run whose XCom was empty.
-    _refuse_empty_rendering(argument, value)
+    _refuse_empty_rendering(argument, value.strip())
     if len(value) > 128:
         raise VercelInputError(argument, f"is {len(value)} characters long; the maximum is 128")
     if not STORE_NAME.match(value):

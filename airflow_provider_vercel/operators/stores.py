@@ -258,6 +258,9 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         from airflow_provider_vercel.api.calls import CreateStoreRequest
 
         self.check_rendered()
+        # Checked again here, before any POST: a deferred wait needs a finite deadline.
+        self.wait_timeout = _positive_seconds("wait_timeout", self.wait_timeout)
+        self.poll_interval = _positive_seconds("poll_interval", self.poll_interval)
         for value, checker in _argument_checks(self):
             checker(value)
         return CreateStoreRequest(
