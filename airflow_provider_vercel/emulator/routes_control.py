@@ -159,9 +159,12 @@ async def clear_store_status(request: Request) -> JSONResponse:
 
 @router.get("/requests")
 async def requests_log(request: Request) -> JSONResponse:
-    """Return ``{"requests": [...]}``: every non-control request, in arrival order."""
+    """Return ``{"requests": [...], "total": n, "kept": size}``: the last ``size`` non-control requests.
+
+    ``total`` counts every request since the last reset, also those that dropped out of the ring.
+    """
     _, _, log = _parts(request)
-    return JSONResponse({"requests": log.entries()})
+    return JSONResponse({"requests": log.entries(), "total": log.total, "kept": log.size})
 
 
 @router.delete("/requests")
