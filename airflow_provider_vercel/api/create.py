@@ -108,7 +108,7 @@ _MAX_GAP_SHARE = 1 / 8
 
 def _look_gap(look: int, policy: RetryPolicy, settle_seconds: float, remaining: float) -> float:
     """Seconds to wait before look-up number ``look`` (1-based) after an ambiguous create."""
-    gap = max(policy.backoff(look), settle_seconds * _MIN_GAP_SHARE)
+    gap = max(policy.backoff(min(look, 32)), settle_seconds * _MIN_GAP_SHARE)  # 2**look would overflow
     return max(0.0, min(gap, settle_seconds * _MAX_GAP_SHARE, remaining))
 
 

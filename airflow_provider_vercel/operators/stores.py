@@ -126,8 +126,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
 
     Get-or-create: a store of the same name in the configuration is reused (``if_exists="reuse"``)
     or fails the task (``"fail"``); after an ambiguous create failure (timeout, dropped connection,
-    5xx) the store is looked up by name before any retry, so a retried task or a lost answer never
-    creates a second store.
+    any 5xx) the POST is never sent again: the store is looked up by name for the connection's
+    ``create_settle_seconds`` (default 15) and adopted, or the try fails with
+    ``VercelAmbiguousCreateError`` and the task retry, which looks first, settles it. A retried task or
+    a lost answer never creates a second store.
 
     Pushes the XComs ``store_id`` and ``store_url`` (the dashboard page, shown as the "Vercel store"
     extra link), then returns (XCom ``return_value``) the store summary ``{"id", "name", "status",
