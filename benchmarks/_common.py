@@ -219,6 +219,9 @@ class Emulator:
             "0",
             "--ready-delay",
             str(self.ready_delay),
+            # Benchmarks count every request (get-or-create at N=1000 sends 2000): keep them all.
+            "--request-log-size",
+            "100000",
         ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, text=True, cwd=ROOT)
         assert self.proc.stdout is not None

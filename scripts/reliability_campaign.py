@@ -14,14 +14,22 @@ emulator really holds:
 
 The fault mix per run: nothing; on the create POST ``commit_then_drop``, ``commit_then_error``
 (500/502/503/504), ``commit_then_delay`` (with a client timeout shorter than the delay),
-``server_error`` before anything is committed, ``rate_limit`` or ``reset_connection``, sometimes two
-POST faults in a row; on the store listing (the check before the POST, or the look-up after an
+``server_error`` before anything is committed, ``rate_limit`` or ``reset_connection``, a second POST
+fault after a ``rate_limit`` (the only answer after which the flow POSTs again); a listing lag (the new
+store stays out of the listing for up to ``--max-lag`` seconds, while the per-store GET sees it), alone
+or with any of those; on the store listing (the check before the POST, or the look-up after an
 ambiguous failure) ``reset_connection``, ``server_error``, ``rate_limit`` or ``malformed_json`` within the
 retry budget; and sometimes a store of the same name created before the run (it must be reused).
+
+After an ambiguous answer the clients look for the store for ``--settle`` seconds (their
+``create_settle_seconds``), shorter than the library's 15 s default to keep the campaign quick: a lag
+longer than that fails the try with ``VercelAmbiguousCreateError``, and the modelled task retry runs
+once the lag is over (Airflow's ``retry_delay``, 5 minutes by default, is far longer than any lag).
 
 Usage::
 
     python scripts/reliability_campaign.py --runs 500 --seed 20261125 [--via mixed|client|async|operator]
+        [--max-lag 5] [--settle 3]
 
 The seed is printed (and chosen at random when not given), so any run can be replayed. The exit status
 is 1 when a duplicate, a lost store, a failed run or a wrong adoption occurred. ``run_campaign`` is the
@@ -65,9 +73,11 @@ POST_FAULTS = (
     ("rate_limit", 1),
     ("reset_connection", 2),
 )
-# Faults that certainly commit nothing, after which the flow POSTs again: a second POST fault may follow.
-NOT_COMMITTED = ("server_error", "rate_limit", "reset_connection")
+# Answers that certainly created nothing, after which the flow POSTs again: a second POST fault may follow.
+# (A 5xx or a reset may have committed, as far as a client can tell: no second POST after those.)
+NOT_COMMITTED = ("rate_limit",)
 SECOND_POST_FAULTS = ("commit_then_drop", "commit_then_error", "server_error", "reset_connection")
+LISTING_LAG_PROBABILITY = 0.35
 LIST_FAULTS = ("reset_connection", "server_error", "rate_limit", "malformed_json")
 COMMIT_ERROR_STATUSES = (500, 502, 503, 504)
 SERVER_ERROR_STATUSES = (500, 502, 503, 504)
@@ -82,6 +92,8 @@ class CampaignSettings:
     :param short_timeout: read timeout of the client used in ``commit_then_delay`` runs.
     :param hold: how long ``commit_then_delay`` holds the answer (longer than ``short_timeout``).
     :param backoff: first backoff wait in seconds (tiny: the emulator recovers at once).
+    :param max_lag: longest listing lag drawn, in seconds.
+    :param settle: the clients' ``create_settle_seconds``.
     """
 
     max_attempts: int = 4
@@ -89,6 +101,8 @@ class CampaignSettings:
     short_timeout: float = 0.25
     hold: float = 0.6
     backoff: float = 0.002
+    max_lag: float = 5.0
+    settle: float = 3.0
 
 
 @dataclass
@@ -100,6 +114,7 @@ class RunPlan:
     pre_existing: bool
     post_faults: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     list_fault: tuple[str, str, dict[str, Any]] | None = None  # (kind, "check" | "recovery", kwargs)
+    listing_lag: float = 0.0  # seconds a store created in this run stays out of the listing
 
     @property
     def short_timeout(self) -> bool:
@@ -116,6 +131,8 @@ class RunPlan:
         if self.list_fault is not None:
             kind, where, _ = self.list_fault
             out.append(f"list {kind} ({where})")
+        if self.listing_lag:
+            out.append("listing_lag")
         if not out:
             out.append("no fault")
         return out
@@ -164,8 +181,8 @@ class RunResult:
         return self.existing_id is not None and self.error is None and self.returned_id != self.existing_id
 
 
-def draw_plan(rng: random.Random, index: int, seed: int, via: str) -> RunPlan:
-    """The faults of run ``index``."""
+def draw_plan(rng: random.Random, index: int, seed: int, via: str, max_lag: float = 5.0) -> RunPlan:
+    """The faults of run ``index``; listing lags are drawn up to ``max_lag`` seconds."""
     chosen_via = rng.choice(VIAS) if via == "mixed" else via
     plan = RunPlan(name=f"camp-{seed}-{index:05d}", via=chosen_via, pre_existing=rng.random() < 0.1)
     kinds, weights = zip(*POST_FAULTS)
@@ -188,6 +205,8 @@ def draw_plan(rng: random.Random, index: int, seed: int, via: str) -> RunPlan:
         if kind == "rate_limit":
             kwargs["retry_after"] = rng.choice((0, None, "http-date:0"))
         plan.list_fault = (kind, where, kwargs)
+    if rng.random() < LISTING_LAG_PROBABILITY:
+        plan.listing_lag = round(rng.uniform(0.1, 1.0) * max_lag, 3)
     return plan
 
 
@@ -204,6 +223,8 @@ def _post_kwargs(rng: random.Random, kind: str) -> dict[str, Any]:
 def inject(server: Any, plan: RunPlan, settings: CampaignSettings) -> None:
     """Register the run's faults (list faults first, so they are matched in the intended order)."""
     faults = server.faults
+    if plan.listing_lag:
+        faults.listing_lag(plan.listing_lag)
     if plan.list_fault is not None:
         kind, where, kwargs = plan.list_fault
         if where == "recovery":
@@ -236,7 +257,12 @@ class Runners:
             max_elapsed=30.0,
             jitter=0.0,
         )
-        common = {"base_url": server.url, "team_id": server.team_id, "retry_policy": self.policy}
+        common = {
+            "base_url": server.url,
+            "team_id": server.team_id,
+            "retry_policy": self.policy,
+            "create_settle_seconds": settings.settle,
+        }
         token = server.admin_token
         self.sync = {t: VercelClient(token, timeout=t, **common) for t in (settings.timeout, settings.short_timeout)}
         self.loop = asyncio.new_event_loop()
@@ -327,12 +353,20 @@ class Runners:
                 "backoff_initial": s.backoff,
                 "backoff_max": s.backoff * 4,
                 "jitter": 0.0,
+                "create_settle_seconds": s.settle,
             }
             conn = {"conn_type": "vercel", "host": self.server.url, "password": self.server.admin_token, "extra": extra}
             name = f"AIRFLOW_CONN_{conn_id.upper()}"
             self._saved_env.setdefault(name, os.environ.get(name))
             os.environ[name] = json.dumps(conn)
         self._operator_ready = True
+
+
+def _wait_until_listed(server: Any, name: str) -> None:
+    """Sleep until every store called ``name`` shows in the listing (the modelled retry_delay)."""
+    with server.state.lock:
+        pending = [s.listed_from for s in server.state.stores.values() if s.name == name]
+    time.sleep(max([0.0, *(when - time.monotonic() for when in pending)]))
 
 
 def _live_ids(server: Any, name: str) -> list[str]:
@@ -366,8 +400,10 @@ def execute_run(server: Any, runners: Runners, plan: RunPlan, settings: Campaign
     except Exception as exc:  # noqa: BLE001  (any failure: the census below decides whether it is a loss)
         error = f"{type(exc).__name__}: {exc}"
         if _retryable_by_airflow(exc):
-            # Airflow retries such a task (retries >= 1): try 2 runs get-or-create again, faults gone.
+            # Airflow retries such a task (retries >= 1): try 2 runs get-or-create again, faults gone,
+            # after its retry_delay (minutes by default), by when any listing lag is over.
             server.faults.clear()
+            _wait_until_listed(server, plan.name)
             task_retried = True
             try:
                 outcome, returned = runners.run(plan)
@@ -430,7 +466,8 @@ def run_campaign(
     results: list[RunResult] = []
     try:
         for index in range(runs):
-            results.append(execute_run(server, runners, draw_plan(rng, index, seed, via), settings))
+            plan = draw_plan(rng, index, seed, via, settings.max_lag)
+            results.append(execute_run(server, runners, plan, settings))
     finally:
         runners.close()
         quiet()
@@ -461,10 +498,14 @@ def summarise(results: list[RunResult], *, seed: int, via: str, wall: float, ser
         for r in results
         if r.duplicate or r.lost or r.failed or r.wrong_adoption
     ]
+    lagged = [r for r in results if r.plan.listing_lag]
     return {
         "seed": seed,
         "via": via,
         "runs": len(results),
+        "lagged_runs": len(lagged),
+        "max_listing_lag": max((r.plan.listing_lag for r in lagged), default=0.0),
+        "lagged_recovered_in_call": sum(1 for r in lagged if r.kind == "recovered" and not r.task_retried),
         "runs_by_via": dict(Counter(r.plan.via for r in results)),
         "fault_mix": dict(sorted(mix.items())),
         "faulted_runs": sum(1 for r in results if r.plan.labels() != ["no fault"]),
@@ -496,6 +537,10 @@ def report_lines(f: dict[str, Any]) -> list[str]:
             f"({', '.join(f'{k}={v}' for k, v in sorted(f['runs_by_via'].items()))})"
         ),
         f"fault mix ({f['faulted_runs']} faulted runs): {mix}",
+        (
+            f"listing lags: {f['lagged_runs']} runs, up to {f['max_listing_lag']} s; "
+            f"{f['lagged_recovered_in_call']} found by the look-ups within the settle window"
+        ),
         (
             f"outcomes: created={f['created']} (POST answered) recovered={f['recovered']} (committed, answer "
             f"lost, found by name) adopted={f['adopted']} (existed before) errors={f['errors']}"
@@ -542,14 +587,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault generator (default: random)")
     parser.add_argument("--via", choices=(*VIAS, "mixed"), default="mixed", help="entry point (default mixed)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON as well")
+    parser.add_argument("--max-lag", type=float, default=5.0, help="longest listing lag in seconds (default 5)")
+    parser.add_argument(
+        "--settle", type=float, default=3.0, help="clients' create_settle_seconds (default 3; the library's is 15)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if not (0 <= args.max_lag < 600 and 0 <= args.settle < 600):
+        parser.error("--max-lag and --settle must be between 0 and 600 seconds")
     if args.via in ("operator", "mixed"):
         # The operator path imports Airflow: keep it out of the user's AIRFLOW_HOME unless one is set.
         os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="vercel-campaign-airflow-"))
         os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-    figures = run_campaign(args.runs, args.seed, via=args.via)
+    settings = CampaignSettings(max_lag=args.max_lag, settle=args.settle)
+    figures = run_campaign(args.runs, args.seed, via=args.via, settings=settings)
     if args.json:
         print(json.dumps(figures, indent=2))
     bad = figures["duplicates"] + figures["lost"] + figures["failed"] + figures["wrong_adoptions"]

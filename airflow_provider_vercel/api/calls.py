@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -49,9 +49,17 @@ class ApiCall:
     ok_statuses: tuple[int, ...] = ()
 
 
-def seg(value: str) -> str:
-    """Quote one path segment."""
-    return quote(value, safe="")
+def build_path(template: str, **segments: str) -> str:
+    """Fill a path template's ``{argument}`` placeholders, each value checked and quoted as one segment.
+
+    Every builder below makes its path here, so none can forget the check: a value that is empty or made
+    only of dots (which URL libraries resolve, ``..`` climbing a level) is refused, naming the argument.
+
+    :param template: the path with one ``{name}`` placeholder per segment, named as the argument.
+    :param segments: the values, by argument name.
+    """
+    quoted = {name: quote(check.path_segment(name, value), safe="") for name, value in segments.items()}
+    return template.format(**quoted)
 
 
 def _model(model: type[BaseModel], data: Any, what: str) -> Any:
@@ -154,7 +162,7 @@ def get_configuration(configuration_id: str) -> ApiCall:
     cid = check.configuration_id(configuration_id, "configuration_id")
     return ApiCall(
         "GET",
-        f"/v1/integrations/configuration/{seg(cid)}",
+        build_path("/v1/integrations/configuration/{configuration_id}", configuration_id=cid),
         parse=_configuration(cid),
     )
 
@@ -164,7 +172,7 @@ def list_products(configuration_id: str) -> ApiCall:
     cid = check.configuration_id(configuration_id, "configuration_id")
     return ApiCall(
         "GET",
-        f"/v1/integrations/configuration/{seg(cid)}/products",
+        build_path("/v1/integrations/configuration/{configuration_id}/products", configuration_id=cid),
         parse=lambda data: _model(ConfigurationProducts, data, "products response"),
     )
 
@@ -186,7 +194,9 @@ def list_billing_plans(
         params["integrationConfigurationId"] = check.configuration_id(configuration_id, "configuration_id")
     return ApiCall(
         "GET",
-        f"/v1/integrations/integration/{seg(integ)}/products/{seg(prod)}/plans",
+        build_path(
+            "/v1/integrations/integration/{integration}/products/{product}/plans", integration=integ, product=prod
+        ),
         params,
         parse=lambda data: list(_model(BillingPlans, data, "plans response").plans),
     )
@@ -267,14 +277,21 @@ def create_store(request: CreateStoreRequest) -> ApiCall:
 def get_store(store_id: str) -> ApiCall:
     """GET /v1/storage/stores/{id} (the CLI-proven form, with /v1 and a token)."""
     sid = check.require_id("store_id", store_id)
-    return ApiCall("GET", f"/v1/storage/stores/{seg(sid)}", parse=_store)
+    return ApiCall("GET", build_path("/v1/storage/stores/{store_id}", store_id=sid), parse=_store)
 
 
-def list_stores(configuration_id: str | None = None) -> ApiCall:
-    """GET /v1/storage/stores (undocumented, CLI-proven), optionally for one configuration."""
+def list_stores(configuration_id: str | None = None, skip_metadata: bool = False) -> ApiCall:
+    """GET /v1/storage/stores (undocumented, CLI-proven), optionally for one configuration.
+
+    :param configuration_id: only stores of this configuration.
+    :param skip_metadata: ask for the light listing without stores' metadata (§5.3): enough for
+        matching on name, id and product, and about half the bytes.
+    """
     params: dict[str, Any] = {}
     if configuration_id is not None:
         params["integrationConfigurationId"] = check.configuration_id(configuration_id, "configuration_id")
+    if check.optional_bool("skip_metadata", skip_metadata):
+        params["skip-metadata"] = "true"
     return ApiCall("GET", "/v1/storage/stores", params, parse=_stores)
 
 
@@ -302,20 +319,28 @@ def connect_store(
     if check.optional_bool("sensitive", sensitive) is not None:
         body["makeEnvVarsSensitive"] = sensitive
     if env_var_prefix is None:
-        path = f"/v1/integrations/installations/{seg(cid)}/resources/{seg(sid)}/connections"
+        path = build_path(
+            "/v1/integrations/installations/{configuration_id}/resources/{store_id}/connections",
+            configuration_id=cid,
+            store_id=sid,
+        )
     else:
         body["type"] = "integration"
         body["envVarPrefix"] = check.env_var_prefix(env_var_prefix)
-        path = f"/v1/storage/stores/{seg(sid)}/connections"
+        path = build_path("/v1/storage/stores/{store_id}/connections", store_id=sid)
     return ApiCall("POST", path, body=body, parse=lambda data: True)
 
 
 def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall:
     """DELETE /v1/storage/stores/{id}/connections[/{connectionId}]; a missing one answers 404, returned as False."""
     sid = check.require_id("store_id", store_id)
-    path = f"/v1/storage/stores/{seg(sid)}/connections"
-    if connection_id is not None:
-        path += f"/{seg(check.require_id('connection_id', connection_id))}"
+    if connection_id is None:
+        path = build_path("/v1/storage/stores/{store_id}/connections", store_id=sid)
+    else:
+        cid = check.require_id("connection_id", connection_id)
+        path = build_path(
+            "/v1/storage/stores/{store_id}/connections/{connection_id}", store_id=sid, connection_id=cid
+        )
     return ApiCall("DELETE", path, parse=lambda data: True, ok_statuses=(404,))
 
 
@@ -323,7 +348,10 @@ def delete_store(store_id: str) -> ApiCall:
     """DELETE /v1/storage/stores/integration/{id}; an already-deleted store (404) is returned as False."""
     sid = check.require_id("store_id", store_id)
     return ApiCall(
-        "DELETE", f"/v1/storage/stores/integration/{seg(sid)}", parse=lambda data: True, ok_statuses=(404,)
+        "DELETE",
+        build_path("/v1/storage/stores/integration/{store_id}", store_id=sid),
+        parse=lambda data: True,
+        ok_statuses=(404,),
     )
 
 
@@ -341,7 +369,7 @@ def list_project_env(
         params["gitBranch"] = check.require_text("git_branch", git_branch)
     if until is not None:
         params["until"] = until
-    return ApiCall("GET", f"/v10/projects/{seg(pid)}/env", params, parse=_envs)
+    return ApiCall("GET", build_path("/v10/projects/{project}/env", project=pid), params, parse=_envs)
 
 
 def get_project_env(project: str, env_id: str) -> ApiCall:
@@ -349,7 +377,9 @@ def get_project_env(project: str, env_id: str) -> ApiCall:
     pid = check.require_id("project", project)
     eid = check.require_id("env_id", env_id)
     return ApiCall(
-        "GET", f"/v1/projects/{seg(pid)}/env/{seg(eid)}", parse=lambda data: _model(EnvVar, data, "env")
+        "GET",
+        build_path("/v1/projects/{project}/env/{env_id}", project=pid, env_id=eid),
+        parse=lambda data: _model(EnvVar, data, "env"),
     )
 
 
@@ -364,9 +394,16 @@ def generic(
     text = check.require_text("path", path)
     if "://" in text or not text.startswith("/"):
         raise VercelInputError("path", f"must be a path starting with '/', such as /v1/storage/stores; got {text!r}")
+    # A segment made only of dots (also percent-encoded) would be resolved away, reaching another endpoint.
+    for segment in text.split("/")[1:]:
+        if segment and check.DOTS.match(unquote(segment)):
+            raise VercelInputError("path", f"must not contain a segment made only of dots, got {text!r}")
     if any(ch.isspace() for ch in text) or "?" in text:
         raise VercelInputError("path", "must not contain whitespace or a query string; pass query parameters separately")
-    return ApiCall(verb, text, dict(params or {}), body=body, safe=verb in ("GET", "HEAD", "DELETE"))
+    if params is not None and not isinstance(params, Mapping):
+        raise VercelInputError("params", f"must be a mapping of query parameters, got {type(params).__name__}")
+    query = dict(check.finite_json("params", dict(params or {})))
+    return ApiCall(verb, text, query, body=check.finite_json("json", body), safe=verb in ("GET", "HEAD", "DELETE"))
 
 
 def plan_by_id(plans: Sequence[BillingPlan], plan_id: str) -> BillingPlan | None:

@@ -11,7 +11,6 @@ import asyncio
 import functools
 import json
 import logging
-import math
 import ssl
 import threading
 import time
@@ -36,6 +35,7 @@ from airflow_provider_vercel.api.bounded import (
 )
 from airflow_provider_vercel.api.connect import connect_flow
 from airflow_provider_vercel.api.create import (
+    DEFAULT_SETTLE_SECONDS,
     CreateOutcome,
     IfExists,
     Sleep,
@@ -92,10 +92,6 @@ T = TypeVar("T")
 _DEADLINE_SLACK = 0.01
 
 
-def _positive(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value > 0
-
-
 def _env_proxies() -> bool:
     """Whether proxy environment variables are set (httpx honours them only with its own transport)."""
     return any(key in ("http", "https", "all") for key in getproxies())
@@ -117,24 +113,25 @@ class _ClientCore:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 10,
+        create_settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     ) -> None:
         self._token = check.token(token)
         self._redactor = Redactor(self._token)
         self.base_url = check.base_url(base_url)
         self.team_id = check.require_id("team_id", team_id) if team_id is not None else None
         self.team_slug = check.require_id("team_slug", team_slug) if team_slug is not None else None
-        if deadline is None:
-            deadline = float(connect_timeout) + float(timeout) if _positive(timeout) and _positive(connect_timeout) else 0
-        for name, value in (("timeout", timeout), ("connect_timeout", connect_timeout), ("deadline", deadline)):
-            if not _positive(value):
-                raise VercelInputError(name, f"must be a finite number of seconds > 0, got {value!r}")
+        read = check.finite_number("timeout", timeout, above=0)
+        connect = check.finite_number("connect_timeout", connect_timeout, above=0)
+        # Wall-clock bound of one request (connect, headers and the whole body); httpx's are per read.
+        self.deadline = check.finite_number("deadline", connect + read if deadline is None else deadline, above=0)
         if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
             raise VercelInputError("max_response_bytes", f"must be an integer >= 1, got {max_response_bytes!r}")
-        self.timeout = httpx.Timeout(float(timeout), connect=float(connect_timeout))
-        # Wall-clock bound of one request (connect, headers and the whole body); httpx's are per read.
-        self.deadline = float(deadline)
+        self.timeout = httpx.Timeout(read, connect=connect)
         self.max_response_bytes = max_response_bytes
+        self.create_settle_seconds = check.finite_number("create_settle_seconds", create_settle_seconds, minimum=0)
         self.retry_policy = retry_policy or RetryPolicy()
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
+            raise VercelInputError("max_connections", f"must be an integer >= 1, got {max_connections!r}")
         self.limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         # Shared pause after a 429: every request of this client waits for the window the server named.
         self._paused_until = 0.0
@@ -243,10 +240,8 @@ class _ClientCore:
     def _get_or_create_flow(
         self, request: calls.CreateStoreRequest, if_exists: IfExists, known_stores: list[Store] | None = None
     ) -> Generator[Step, Any, CreateOutcome]:
-        # After a lost answer, look for the store for as long as we were willing to wait for the answer.
-        settle = self.timeout.read if self.timeout.read is not None else 30.0
         return get_or_create_flow(
-            request, if_exists, self.retry_policy, settle_seconds=settle, known_stores=known_stores
+            request, if_exists, self.retry_policy, settle_seconds=self.create_settle_seconds, known_stores=known_stores
         )
 
     def _pause_for(self, seconds: float | None) -> None:
@@ -336,6 +331,8 @@ class VercelClient(_ClientCore):
     :param max_response_bytes: largest response body accepted (default 4 MiB), refused while reading.
     :param retry_policy: how safe calls are retried; its ``max_elapsed`` is each call's time budget.
     :param max_connections: size of the connection pool.
+    :param create_settle_seconds: after a create answered 5xx or not at all, how long get-or-create keeps
+        looking for the store before raising ``VercelAmbiguousCreateError`` (default 15; it never POSTs again).
     :param transport: an httpx transport to use instead of the network (tests). Without one, requests
         go through a transport that enforces ``deadline`` on every read; with one, or when proxy
         environment variables are set (httpx's own transport then serves them), the deadline is
@@ -517,7 +514,8 @@ class VercelClient(_ClientCore):
         :param requests: the validated create bodies; names must be distinct per configuration.
         :param if_exists: ``reuse`` existing stores of those names, or ``fail``.
         """
-        listings = {cfg: self.list_stores(cfg) for cfg in check_batch(requests)}
+        light = {cfg: calls.list_stores(cfg, skip_metadata=True) for cfg in check_batch(requests)}
+        listings = {cfg: self.execute(call) for cfg, call in light.items()}
         return [
             self._drive(self._get_or_create_flow(r, if_exists, listings[r.integration_configuration_id]))
             for r in requests
@@ -768,7 +766,8 @@ class AsyncVercelClient(_ClientCore):
         """
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise VercelInputError("concurrency", f"must be an integer >= 1, got {concurrency!r}")
-        listings = {cfg: await self.list_stores(cfg) for cfg in check_batch(requests)}
+        light = {cfg: calls.list_stores(cfg, skip_metadata=True) for cfg in check_batch(requests)}
+        listings = {cfg: await self.execute(call) for cfg, call in light.items()}
         gate = asyncio.Semaphore(concurrency)
 
         async def one(request: calls.CreateStoreRequest) -> CreateOutcome:

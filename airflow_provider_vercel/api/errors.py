@@ -146,13 +146,13 @@ class VercelResponseError(VercelError):
 
 
 class VercelAmbiguousCreateError(VercelTransportError):
-    """The create request's answer was lost and no store of that name appeared afterwards.
+    """The create request got no clear answer (lost, unreadable or 5xx) and no store of that name appeared.
 
     The request may still be processed by Vercel, so it is not sent again; retrying the task (which
     looks for the store before any POST) is safe.
 
     :param name: the store name.
-    :param kind: how the answer was lost (``timeout``, ``connection dropped``…).
+    :param kind: what the answer was (``timeout``, ``connection dropped``, ``http 502``…).
     :param waited: seconds spent looking for the store after the failure.
     """
 
@@ -161,7 +161,7 @@ class VercelAmbiguousCreateError(VercelTransportError):
         self.name = name
         self.waited = waited
         self.args = (
-            f"The create request for store {name!r} got no answer ({kind}) and no store of that name "
+            f"The create request for store {name!r} got no clear answer ({kind}) and no store of that name "
             f"appeared within {waited:.1f}s. It was not sent again, to avoid a second store; retrying the "
             "task is safe, as it looks for the store before creating.",
         )

@@ -22,6 +22,7 @@ from airflow_provider_vercel.api.errors import (
     VercelServerError,
     VercelTransportError,
 )
+from airflow_provider_vercel.api.validation import finite_number
 
 DEFAULT_RETRY_STATUSES = (429, 500, 502, 503, 504)
 
@@ -49,9 +50,7 @@ class RetryPolicy:
         if not isinstance(self.max_attempts, int) or isinstance(self.max_attempts, bool) or self.max_attempts < 1:
             raise VercelInputError("max_attempts", f"must be an integer >= 1, got {self.max_attempts!r}")
         for name in ("backoff_initial", "backoff_max", "max_elapsed", "jitter"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise VercelInputError(name, f"must be a number >= 0, got {value!r}")
+            finite_number(name, getattr(self, name), minimum=0)
         if self.jitter > 1:
             raise VercelInputError("jitter", f"must be between 0 and 1, got {self.jitter!r}")
         statuses = tuple(self.retry_statuses)
@@ -77,7 +76,7 @@ class RetryPolicy:
                     kwargs[name] = float(kwargs[name])
                 except ValueError:
                     raise VercelInputError(name, f"must be a number, got {kwargs[name]!r}") from None
-        if isinstance(kwargs.get("max_attempts"), str) and kwargs["max_attempts"].isdigit():
+        if isinstance(kwargs.get("max_attempts"), str) and kwargs["max_attempts"].isascii() and kwargs["max_attempts"].isdigit():
             kwargs["max_attempts"] = int(kwargs["max_attempts"])
         return cls(**kwargs)
 

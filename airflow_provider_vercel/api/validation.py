@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,13 +31,94 @@ def require_text(argument: str, value: Any) -> str:
     if not isinstance(value, str):
         raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
     text = value.strip()
+    _refuse_empty_rendering(argument, text)
+    return text
+
+
+def _refuse_empty_rendering(argument: str, text: str) -> None:
+    """Refuse '' and the strings an empty upstream value renders to ('None', 'null'), saying so."""
     if not text:
-        raise VercelInputError(argument, "must not be empty")
+        raise VercelInputError(
+            argument, "must not be empty (if it comes from a template or an XCom, that upstream value was empty)"
+        )
     if text.lower() in _UNRENDERED:
         raise VercelInputError(
-            argument, f"is the string {text!r}: the template or XCom it came from produced nothing"
+            argument, f"is the string {text!r}: the upstream value (template or XCom) it came from was empty"
         )
-    return text
+
+
+def finite_number(
+    argument: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    above: float | None = None,
+    text: bool = False,
+) -> float:
+    """A real, finite number: not a bool, NaN or an infinity, optionally bounded below.
+
+    :param argument: the argument's name, for the error.
+    :param value: the value to check.
+    :param minimum: smallest allowed value, if any.
+    :param above: the value must be greater than this, if given.
+    :param text: also accept a string holding a number (connection extras, rendered templates).
+    """
+    if text and isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise VercelInputError(argument, f"must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise VercelInputError(argument, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise VercelInputError(argument, "is too large to be a number of this kind") from None
+    if not math.isfinite(number):
+        raise VercelInputError(argument, f"must be a finite number, got {value!r}")
+    if minimum is not None and number < minimum:
+        raise VercelInputError(argument, f"must be >= {minimum:g}, got {value!r}")
+    if above is not None and number <= above:
+        raise VercelInputError(argument, f"must be > {above:g}, got {value!r}")
+    return number
+
+
+_MAX_JSON_DEPTH = 64
+
+
+def finite_json(argument: str, value: Any, _depth: int = 0) -> Any:
+    """A JSON-able value whose numbers are all finite; the error names the offending position.
+
+    :param argument: the argument's name (positions are appended: ``json.items[2]``).
+    :param value: the value to check; returned unchanged.
+    """
+    if _depth > _MAX_JSON_DEPTH:
+        raise VercelInputError(argument, f"is nested more than {_MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise VercelInputError(argument, f"must be a finite number (JSON has no NaN or Infinity), got {value!r}")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            finite_json(f"{argument}.{key}", item, _depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            finite_json(f"{argument}[{index}]", item, _depth + 1)
+    return value
+
+
+#: Made only of dots: a URL library resolves such a segment (``..`` climbs a level), so it would leave
+#: its place in the path.
+DOTS = re.compile(r"^\.+$")
+
+
+def path_segment(argument: str, value: Any) -> str:
+    """A value that goes into one URL path segment: a non-empty string that is not made only of dots."""
+    if not isinstance(value, str):
+        raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
+    if not value:
+        raise VercelInputError(argument, "must not be empty (it goes into the URL path)")
+    if DOTS.match(value):
+        raise VercelInputError(argument, f"{value!r} is not an id: a path segment made only of dots leaves its place")
+    return value
 
 
 def require_id(argument: str, value: Any, pattern: re.Pattern[str] = SAFE_ID, shape: str = "") -> str:
@@ -45,7 +127,7 @@ def require_id(argument: str, value: Any, pattern: re.Pattern[str] = SAFE_ID, sh
     if not pattern.match(text):
         expected = shape or "letters, digits, '_', '-' or '.'"
         raise VercelInputError(argument, f"{text!r} is not a valid id ({expected})")
-    return text
+    return path_segment(argument, text)
 
 
 def configuration_id(value: Any, argument: str = "integration_configuration_id") -> str:
@@ -67,8 +149,8 @@ def store_name(value: Any, argument: str = "name") -> str:
     """A store name: 1–128 characters of letters, digits, '_' and '-'."""
     if not isinstance(value, str):
         raise VercelInputError(argument, f"must be a string, got {type(value).__name__}")
-    if not value:
-        raise VercelInputError(argument, "must not be empty")
+    # A store called 'None' would be created once and then reused by every run whose XCom was empty.
+    _refuse_empty_rendering(argument, value.strip())
     if len(value) > 128:
         raise VercelInputError(argument, f"is {len(value)} characters long; the maximum is 128")
     if not STORE_NAME.match(value):
@@ -97,7 +179,8 @@ def prepayment_cents(value: Any, argument: str = "prepayment_amount_cents") -> i
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
+        # ASCII digits only: str.isdigit() also admits '²' or '٣', which int() then refuses or reads oddly.
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,15}", value.strip()):
             value = int(value.strip())
         else:
             raise VercelInputError(argument, f"must be a whole number of cents, got {value!r}")
@@ -120,12 +203,12 @@ def metadata_values(value: Any, argument: str = "metadata") -> dict[str, Any]:
         if not isinstance(key, str) or not key:
             raise VercelInputError(argument, f"keys must be non-empty strings, got {key!r}")
         if isinstance(item, _METADATA_SCALARS):
-            checked[key] = item
+            checked[key] = finite_json(f"{argument}.{key}", item)
         elif isinstance(item, (list, tuple)) and (
             all(isinstance(v, str) for v in item)
             or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in item)
         ):
-            checked[key] = list(item)
+            checked[key] = finite_json(f"{argument}.{key}", list(item))
         else:
             raise VercelInputError(
                 f"{argument}.{key}",

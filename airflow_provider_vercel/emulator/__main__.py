@@ -12,6 +12,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from .limits import DEFAULT_MAX_BODY_BYTES
+from .requestlog import DEFAULT_LOG_SIZE
 from .state import DEFAULT_READY_DELAY
 
 
@@ -30,6 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     parser.add_argument(
+        "--request-log-size",
+        type=int,
+        default=DEFAULT_LOG_SIZE,
+        help=f"requests kept in the request log; the oldest drop out (default {DEFAULT_LOG_SIZE})",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY_BYTES,
+        help=f"largest request body accepted; larger ones get 400 (default {DEFAULT_MAX_BODY_BYTES})",
+    )
+    parser.add_argument(
         "--postgres-dsn",
         default=os.environ.get("VERCEL_EMULATOR_POSTGRES_DSN") or None,
         help="admin DSN of a PostgreSQL server: Postgres stores get a real database and role there "
@@ -46,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.ready_delay < 0:
         print("--ready-delay must be >= 0", file=sys.stderr)
+        return 2
+    if args.request_log_size < 1 or args.max_body_bytes < 1:
+        print("--request-log-size and --max-body-bytes must be >= 1", file=sys.stderr)
         return 2
     # Handlers go in before the server starts, so a signal during startup also stops cleanly.
     stop = threading.Event()
@@ -74,6 +91,8 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
             port=args.port,
             log_level=args.log_level,
             postgres_dsn=args.postgres_dsn,
+            request_log_size=args.request_log_size,
+            max_body_bytes=args.max_body_bytes,
         )
         if args.postgres_dsn:
             server.state.backends["postgres"].check()  # type: ignore[attr-defined]  # PostgresServerBackend

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from . import routes_catalog, routes_control, routes_projects, routes_stores
 from .errors import install_error_handlers
 from .faults import Faults
+from .limits import DEFAULT_MAX_BODY_BYTES
 from .middleware import FaultGate, Receive, Scope, Send
 from .requestlog import RequestLog
 from .responses import JSONResponse
@@ -64,12 +65,14 @@ def create_app(
     state: EmulatorState | None = None,
     faults: Faults | None = None,
     log: RequestLog | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
     """Build the emulator app.
 
     state: the emulated account; None loads the packaged seed.
     faults: the fault registry; None creates an empty one.
     log: the request log; None creates an empty one.
+    max_body_bytes: largest request body accepted (larger ones are answered 400 while reading).
     """
     app = EmulatorApp(
         title="Vercel API emulator",
@@ -81,7 +84,7 @@ def create_app(
     app.state.emulator_state = state if state is not None else EmulatorState()
     app.state.emulator_faults = faults if faults is not None else Faults()
     app.state.emulator_log = log if log is not None else RequestLog()
-    app.state.emulator_gate = FaultGate(app.state.emulator_faults, app.state.emulator_log)
+    app.state.emulator_gate = FaultGate(app.state.emulator_faults, app.state.emulator_log, max_body_bytes)
     install_error_handlers(app)
     for module in (routes_catalog, routes_stores, routes_projects, routes_control):
         app.include_router(module.router)

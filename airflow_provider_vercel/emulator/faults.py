@@ -14,7 +14,11 @@ filters, first registered first served, one fault per request. Kinds:
   5xx, or answer late (not at all if the client hangs up first). They default to the create-store POST.
 
 Steady settings: ``rate_limit_window(max_requests, per_seconds)`` (sliding window; beyond the budget
-429 with the exact ``Retry-After``) and ``latency_seconds`` (added to every request).
+429 with the exact ``Retry-After``), ``latency_seconds`` (added to every request) and
+``listing_lag_seconds`` (a store created while it is set stays out of ``GET /v1/storage/stores`` for
+that long, while ``GET /v1/storage/stores/{id}`` sees it at once: the listing is not read-after-write
+consistent). The lag combines with the commit-then kinds: ``commit_then_error`` with a lag is a 5xx
+after a commit whose store the listing shows only later.
 """
 
 from __future__ import annotations
@@ -176,6 +180,7 @@ class Faults:
         self._faults: list[Fault] = []
         self._window: _Window | None = None
         self._latency = 0.0
+        self._listing_lag = 0.0
 
     # ------------------------------------------------------------------ registration
     def _register(self, kind: str, n: Any, **fields: Any) -> Fault:
@@ -334,19 +339,39 @@ class Faults:
     def latency_seconds(self, seconds: float) -> None:
         self._latency = _seconds(seconds, "latency_seconds")
 
+    @property
+    def listing_lag_seconds(self) -> float:
+        """Seconds a newly created store stays out of the store listing (0: shown at once)."""
+        return self._listing_lag
+
+    @listing_lag_seconds.setter
+    def listing_lag_seconds(self, seconds: float) -> None:
+        self._listing_lag = _seconds(seconds, "listing_lag_seconds")
+
+    def listing_lag(self, seconds: float) -> None:
+        """Hide stores created from now on from the listing for ``seconds`` (0 switches it off).
+
+        seconds: how long a new store is missing from ``GET /v1/storage/stores``.
+        """
+        self.listing_lag_seconds = seconds
+
     def clear(self) -> None:
-        """Remove every fault, the rate-limit window and the latency."""
+        """Remove every fault, the rate-limit window, the latency and the listing lag.
+
+        Stores already created under a lag keep it: clearing changes what happens to later creates.
+        """
         with self._lock:
             self._faults.clear()
             self._window = None
             self._latency = 0.0
+            self._listing_lag = 0.0
 
     def add(self, spec: Any) -> Fault | None:
         """Register a fault from a JSON spec such as ``{"kind": "rate_limit", "n": 2, "retry_after": 1}``.
 
         spec: a dict with ``kind`` plus that kind's arguments (``n`` or ``count``, ``status``, ``seconds``,
             ``retry_after``, ``http_date``, ``limit``, ``method``, ``path``; ``max_requests`` and
-            ``per_seconds`` for ``rate_limit_window``; ``seconds`` for ``latency``).
+            ``per_seconds`` for ``rate_limit_window``; ``seconds`` for ``latency`` and ``listing_lag``).
         """
         if not isinstance(spec, dict):
             raise ValueError("a fault spec must be a JSON object")
@@ -360,8 +385,12 @@ class Faults:
         if kind == "latency":
             self.latency_seconds = args.get("seconds", 0.0)
             return None
+        if kind == "listing_lag":
+            self.listing_lag_seconds = args.get("seconds", 0.0)
+            return None
         if kind not in FAULT_KINDS:
-            raise ValueError(f"kind must be one of {', '.join((*FAULT_KINDS, 'rate_limit_window', 'latency'))}")
+            steady = ("rate_limit_window", "latency", "listing_lag")
+            raise ValueError(f"kind must be one of {', '.join((*FAULT_KINDS, *steady))}")
         try:
             return getattr(self, kind)(**args)
         except TypeError as exc:
@@ -409,4 +438,5 @@ class Faults:
                 if window is None
                 else {"max_requests": window.max_requests, "per_seconds": window.per_seconds},
                 "latency_seconds": self._latency,
+                "listing_lag_seconds": self._listing_lag,
             }

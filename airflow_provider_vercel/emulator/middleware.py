@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from .errors import default_code, error_body
 from .faults import Fault, Faults, WindowVerdict, retry_after_header
+from .limits import DEFAULT_MAX_BODY_BYTES
 from .requestlog import RequestLog
 
 Scope = MutableMapping[str, Any]
@@ -99,16 +100,55 @@ def _rate_headers(limit: int, remaining: int, reset_at: float) -> dict[str, str]
     }
 
 
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _bounded_body(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """Read the request body, at most ``limit`` bytes, and return a receive that replays it.
+
+    A declared ``Content-Length`` over the limit is refused before a byte of the body is read; a body
+    streamed without one is refused as soon as it passes the limit. Either way the rest is never read
+    (the server stops reading from the socket and the connection is closed after the answer).
+    """
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"content-length" and value.strip().isdigit() and int(value) > limit:
+            raise _BodyTooLarge
+    buffered: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        buffered.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if size > limit:
+            raise _BodyTooLarge
+        if not message.get("more_body"):
+            break
+
+    async def replay() -> Message:
+        if buffered:
+            return buffered.pop(0)
+        return await receive()
+
+    return replay
+
+
 class FaultGate:
-    """Applies logging and faults around an ASGI app.
+    """Applies the body size limit, logging and faults around an ASGI app.
 
     faults: the fault registry.
     log: the request log.
+    max_body_bytes: largest request body accepted; larger ones are answered 400 while reading.
     """
 
-    def __init__(self, faults: Faults, log: RequestLog) -> None:
+    def __init__(self, faults: Faults, log: RequestLog, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be a positive integer")
         self.faults = faults
         self.log = log
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
         """Serve one request through ``app``.
@@ -119,11 +159,24 @@ class FaultGate:
         app: the application behind the gate.
         """
         path = scope.get("path", "")
-        if scope.get("type") != "http" or path.startswith(CONTROL_PREFIX) or path in UNGATED_PATHS:
+        if scope.get("type") != "http":
             await app(scope, receive, send)
             return
+        gated = not (path.startswith(CONTROL_PREFIX) or path in UNGATED_PATHS)
         method = scope["method"]
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        try:
+            receive = await _bounded_body(scope, receive, self.max_body_bytes)
+        except _BodyTooLarge:
+            if gated:
+                self.log.finish(self.log.start(method, path, query), 400)
+            # 400 as for any body the emulator cannot take; the connection closes, the rest stays unread.
+            body = error_body("bad_request", f"The request body is larger than {self.max_body_bytes} bytes.")
+            await _send_json(send, 400, body, {"connection": "close"})
+            return
+        if not gated:
+            await app(scope, receive, send)
+            return
         entry = self.log.start(method, path, query)
         if self.faults.latency_seconds:
             await asyncio.sleep(self.faults.latency_seconds)

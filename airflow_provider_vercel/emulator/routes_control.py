@@ -31,6 +31,7 @@ def _settings(state: EmulatorState, faults: Faults) -> dict[str, Any]:
         "reject_duplicate_names": state.reject_duplicate_names,
         "env_page_size": state.env_page_size,
         "latency_seconds": faults.latency_seconds,
+        "listing_lag_seconds": faults.listing_lag_seconds,
     }
 
 
@@ -107,17 +108,17 @@ async def clear_faults(request: Request) -> JSONResponse:
 
 @router.get("/settings")
 async def get_settings(request: Request) -> JSONResponse:
-    """Return ``ready_delay``, ``reject_duplicate_names``, ``env_page_size`` and ``latency_seconds``."""
+    """Return ``ready_delay``, ``reject_duplicate_names``, ``env_page_size``, ``latency_seconds`` and ``listing_lag_seconds``."""
     state, faults, _ = _parts(request)
     return JSONResponse(_settings(state, faults))
 
 
 @router.post("/settings")
 async def set_settings(request: Request) -> JSONResponse:
-    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``env_page_size``, ``latency_seconds``."""
+    """Change any of ``ready_delay``, ``reject_duplicate_names``, ``env_page_size``, ``latency_seconds``, ``listing_lag_seconds``."""
     state, faults, _ = _parts(request)
     body = await json_object_body(request)
-    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "env_page_size", "latency_seconds"}
+    unknown = set(body) - {"ready_delay", "reject_duplicate_names", "env_page_size", "latency_seconds", "listing_lag_seconds"}
     if unknown:
         raise bad_request(f"Unknown settings: {', '.join(sorted(unknown))}.")
     delay = body.get("ready_delay", state.ready_delay)
@@ -131,6 +132,7 @@ async def set_settings(request: Request) -> JSONResponse:
         raise bad_request("env_page_size must be a positive integer or null.")
     try:
         faults.latency_seconds = body.get("latency_seconds", faults.latency_seconds)
+        faults.listing_lag_seconds = body.get("listing_lag_seconds", faults.listing_lag_seconds)
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     with state.lock:
@@ -162,9 +164,12 @@ async def clear_store_status(request: Request) -> JSONResponse:
 
 @router.get("/requests")
 async def requests_log(request: Request) -> JSONResponse:
-    """Return ``{"requests": [...]}``: every non-control request, in arrival order."""
+    """Return ``{"requests": [...], "total": n, "kept": size}``: the last ``size`` non-control requests.
+
+    ``total`` counts every request since the last reset, also those that dropped out of the ring.
+    """
     _, _, log = _parts(request)
-    return JSONResponse({"requests": log.entries()})
+    return JSONResponse({"requests": log.entries(), "total": log.total, "kept": log.size})
 
 
 @router.delete("/requests")

@@ -66,7 +66,7 @@ def _check_prepayment(plan: dict[str, Any], amount: float | None) -> None:
         raise bad_request(f"`prepaymentAmountCents` must be at most {int(high)} for plan {plan['id']!r}.")
 
 
-def _create(state: EmulatorState, caller: Caller, request: CreateStoreRequest) -> Store:
+def _create(state: EmulatorState, caller: Caller, request: CreateStoreRequest, listing_lag: float = 0.0) -> Store:
     """Run the catalog-dependent checks and insert the store; the caller holds ``state.lock``."""
     cfg = state.configurations.get(request.configuration_id)
     if cfg is None or caller.team_id is None or cfg.get("teamId") != caller.team_id:
@@ -115,6 +115,7 @@ def _create(state: EmulatorState, caller: Caller, request: CreateStoreRequest) -
         protocol_settings=request.protocol_settings,
         source=request.source,
         created_by=caller.principal.user_id,
+        listed_from=time.monotonic() + listing_lag,
     )
     state.add_store(store)
     return store
@@ -131,8 +132,9 @@ async def create_store(request: Request, caller: Caller = Depends(get_caller)) -
     """Validate the body (§4 rules) and create the store; duplicates are allowed unless configured."""
     state = emulator_state(request)
     parsed = parse_create_store(await json_object_body(request))
+    lag = request.app.state.emulator_faults.listing_lag_seconds
     with state.lock:
-        store = _create(state, caller, parsed)
+        store = _create(state, caller, parsed, lag)
         return JSONResponse({"store": store_body(state, store)})
 
 
@@ -188,12 +190,13 @@ async def list_stores(
     skip_metadata: bool = Query(False, alias="skip-metadata"),
     caller: Caller = Depends(get_caller),
 ) -> JSONResponse:
-    """Return ``{stores}``, oldest first."""
+    """Return ``{stores}``, oldest first; stores still inside a listing lag are left out."""
     state = emulator_state(request)
     if caller.team_id is None:
         return JSONResponse({"stores": []})
+    now = time.monotonic()
     with state.lock:
-        stores = state.team_stores(caller.team_id, integrationConfigurationId)
+        stores = [s for s in state.team_stores(caller.team_id, integrationConfigurationId) if s.listed_from <= now]
         return JSONResponse({"stores": [store_body(state, s, skip_metadata=skip_metadata) for s in stores]})
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from .app import create_app
 from .faults import Faults
-from .requestlog import RequestLog
+from .limits import DEFAULT_MAX_BODY_BYTES
+from .requestlog import DEFAULT_LOG_SIZE, RequestLog
 from .state import DEFAULT_READY_DELAY, EmulatorState, load_seed
 
 _START_TIMEOUT = 10.0
@@ -30,6 +31,8 @@ class EmulatorServer:
     backends: extra secret backends by name (see ``backends.py``).
     postgres_dsn: admin DSN of a PostgreSQL server; Postgres products then get real databases there
         (``PostgresServerBackend``), instead of placeholder URLs.
+    request_log_size: how many requests the log keeps (the oldest drop out; ``log.total`` counts all).
+    max_body_bytes: largest request body accepted; a larger one is answered 400 while it is read.
 
     Attributes: ``url``, ``state``, ``faults``, ``requests`` (a copy of the request log), and the seed's
     ``admin_token``, ``member_token``, ``nopay_admin_token``, ``other_team_token``, ``team_id``, ``team_slug``.
@@ -46,6 +49,8 @@ class EmulatorServer:
         log_level: str = "warning",
         backends: dict[str, Any] | None = None,
         postgres_dsn: str | None = None,
+        request_log_size: int = DEFAULT_LOG_SIZE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         if seed is None and seed_path is not None:
             seed = load_seed(seed_path)
@@ -55,8 +60,8 @@ class EmulatorServer:
             backends = {"postgres": PostgresServerBackend(postgres_dsn), **(backends or {})}
         self.state = EmulatorState(seed, ready_delay=ready_delay, backends=backends)
         self.faults = Faults()
-        self.log = RequestLog()
-        self.app = create_app(self.state, self.faults, self.log)
+        self.log = RequestLog(request_log_size)
+        self.app = create_app(self.state, self.faults, self.log, max_body_bytes)
         self.host = host
         self._requested_port = port
         self._log_level = log_level
@@ -136,7 +141,7 @@ class EmulatorServer:
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """A copy of the request log."""
+        """A copy of the request log (its last ``request_log_size`` entries)."""
         return self.log.entries()
 
     @property

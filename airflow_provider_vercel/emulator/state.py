@@ -138,6 +138,8 @@ class Store:
     created_by: user id of the creator.
     connections: project connections.
     deleted: set once deleted.
+    listed_from: ``time.monotonic()`` from which the store listing shows it (a listing lag fault);
+        the per-store GET sees it at once.
     """
 
     id: str
@@ -159,6 +161,7 @@ class Store:
     created_by: str = ""
     connections: list[Connection] = field(default_factory=list)
     deleted: bool = False
+    listed_from: float = 0.0
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +29,8 @@ if TYPE_CHECKING:
 
 DEFAULT_BASE_URL = "https://api.vercel.com"
 PERSONAL_ACCOUNT = "the token's personal account"
+#: Seconds get-or-create looks for a store after a create answered 5xx or not at all (the API layer's default).
+DEFAULT_SETTLE_SECONDS = 15.0
 _RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
 
 
@@ -46,6 +47,7 @@ class ClientSettings:
     :param retry_policy: retry policy for safe calls.
     :param deadline: wall-clock seconds for one whole request; None for ``connect_timeout + timeout``.
     :param max_response_bytes: largest response body accepted; None for the client's default (4 MiB).
+    :param create_settle_seconds: how long get-or-create looks for a store after an ambiguous create.
     """
 
     token: str = field(repr=False)
@@ -57,6 +59,7 @@ class ClientSettings:
     retry_policy: RetryPolicy
     deadline: float | None = None
     max_response_bytes: int | None = None
+    create_settle_seconds: float = 15.0
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``VercelClient``/``AsyncVercelClient`` (after the token)."""
@@ -68,6 +71,7 @@ class ClientSettings:
             "connect_timeout": self.connect_timeout,
             "retry_policy": self.retry_policy,
             "deadline": self.deadline,
+            "create_settle_seconds": self.create_settle_seconds,
         }
         if self.max_response_bytes is not None:
             kwargs["max_response_bytes"] = self.max_response_bytes
@@ -82,16 +86,15 @@ def _extra(extras: Mapping[str, Any], key: str) -> Any:
     return None if value in (None, "") else value
 
 
-def _number(conn_id: str, key: str, value: Any, default: float) -> float:
+def _number(conn_id: str, key: str, value: Any, default: float, minimum: float | None = None) -> float:
+    """A finite number from an extra or a hook argument: > 0, or >= ``minimum`` when given."""
     if value is None:
         return default
+    bound = {"above": 0.0} if minimum is None else {"minimum": minimum}
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a number, got {value!r}") from None
-    if not math.isfinite(number) or number <= 0:
-        raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a finite number > 0, got {value!r}")
-    return number
+        return check.finite_number(key, value, text=True, **bound)
+    except VercelInputError as exc:
+        raise VercelInputError(f"connection {conn_id!r} extra {key}", exc.reason) from None
 
 
 def _whole_number(conn_id: str, key: str, value: Any) -> int | None:
@@ -164,6 +167,13 @@ def settings_from_connection(conn: Any, overrides: Mapping[str, Any] | None = No
             else _number(conn_id, "deadline", overrides.get("deadline", _extra(extras, "deadline")), 0.0)
         ),
         max_response_bytes=_whole_number(conn_id, "max_response_bytes", _extra(extras, "max_response_bytes")),
+        create_settle_seconds=_number(
+            conn_id,
+            "create_settle_seconds",
+            overrides.get("create_settle_seconds", _extra(extras, "create_settle_seconds")),
+            DEFAULT_SETTLE_SECONDS,
+            minimum=0.0,
+        ),
     )
 
 
@@ -198,8 +208,10 @@ class VercelHook(BaseHook):
     The connection (type ``vercel``) holds the API token in its password, an optional base URL in its
     host (default ``https://api.vercel.com``; plain http only for loopback) and ``team_id`` or
     ``team_slug`` in its extras; optional extras ``timeout``, ``connect_timeout``, ``deadline`` (wall-clock
-    seconds per request, default ``connect_timeout + timeout``), ``max_response_bytes`` (default 4 MiB)
-    and retry settings (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``).
+    seconds per request, default ``connect_timeout + timeout``), ``max_response_bytes`` (default 4 MiB),
+    retry settings (``max_attempts``, ``max_elapsed``, ``backoff_initial``, ``backoff_max``) and
+    ``create_settle_seconds`` (how long get-or-create looks for a store after a create answered 5xx or
+    not at all before failing; default 15).
 
     :param vercel_conn_id: the Airflow connection id.
     :param team_id: team id overriding the connection's.
@@ -229,6 +241,9 @@ class VercelHook(BaseHook):
     ) -> None:
         super().__init__(**kwargs)
         self.vercel_conn_id = check.require_text("vercel_conn_id", vercel_conn_id)
+        for argument, value in (("timeout", timeout), ("deadline", deadline)):
+            if value is not None:
+                check.finite_number(argument, value, above=0)
         self._overrides = {
             "team_id": team_id,
             "team_slug": team_slug,

@@ -19,8 +19,15 @@ if TYPE_CHECKING:
 
 def _check_call(method: Any, path: Any, query: Any) -> Any:
     from airflow_provider_vercel.api import calls
+    from airflow_provider_vercel.api import validation as check
 
-    return calls.generic(method, path, mapping_argument("query", query))
+    return calls.generic(method, path, check.finite_json("query", mapping_argument("query", query)))
+
+
+def _checked_body(body: Any) -> Any:
+    from airflow_provider_vercel.api import validation as check
+
+    return check.finite_json("body", _json_body(body))
 
 
 def _json_body(body: Any) -> Any:
@@ -81,12 +88,14 @@ class VercelApiOperator(VercelBaseOperator):
 
         if not any(map(is_deferred, (method, path, query))):
             _check_call(method, path, query)
+        if not is_deferred(body):
+            _checked_body(body)
 
     def execute(self, context: Context) -> Any:
         with task_failures():
             self.check_rendered()
             call = _check_call(self.method, self.path, self.query)
-            body = _json_body(self.body)
+            body = _checked_body(self.body)
             self.log.info("Calling %s %s", call.method, call.path)
             data = self.hook.client.request(call.method, call.path, params=call.params, json=body)
         if self.response_filter is None:

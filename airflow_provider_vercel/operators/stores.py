@@ -129,8 +129,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
 
     Get-or-create: a store of the same name in the configuration is reused (``if_exists="reuse"``)
     or fails the task (``"fail"``); after an ambiguous create failure (timeout, dropped connection,
-    5xx) the store is looked up by name before any retry, so a retried task or a lost answer never
-    creates a second store.
+    any 5xx) the POST is never sent again: the store is looked up by name for the connection's
+    ``create_settle_seconds`` (default 15) and adopted, or the try fails with
+    ``VercelAmbiguousCreateError`` and the task retry, which looks first, settles it. A retried task or
+    a lost answer never creates a second store.
 
     Pushes the XComs ``store_id`` and ``store_url`` (the dashboard page, shown as the "Vercel store"
     extra link), then returns (XCom ``return_value``) the store summary ``{"id", "name", "status",
@@ -292,6 +294,9 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         from airflow_provider_vercel.api.calls import CreateStoreRequest
 
         self.check_rendered()
+        # Checked again here, before any POST: a deferred wait needs a finite deadline.
+        self.wait_timeout = _positive_seconds("wait_timeout", self.wait_timeout)
+        self.poll_interval = _positive_seconds("poll_interval", self.poll_interval)
         for value, checker in _argument_checks(self):
             checker(value)
         return CreateStoreRequest(
@@ -530,11 +535,10 @@ class VercelCreateStoreOperator(VercelBaseOperator):
 
 
 def _positive_seconds(argument: str, value: Any) -> float:
-    from airflow_provider_vercel.api.errors import VercelInputError
+    from airflow_provider_vercel.api import validation as check
 
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise VercelInputError(argument, f"must be a number of seconds > 0, got {value!r}")
-    return float(value)
+    # Finite: an infinite wait never times out, and a deferred one cannot even build its deadline.
+    return check.finite_number(argument, value, above=0)
 
 
 def _resolve_product(listing: ConfigurationProducts, wanted: str, configuration_id: str) -> Product:

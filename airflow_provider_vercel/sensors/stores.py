@@ -306,10 +306,14 @@ class VercelStoreReadySensor(VercelBaseOperator, BaseSensorOperator):
         timeout: float | timedelta = DEFAULT_TIMEOUT,
         **kwargs: Any,
     ) -> None:
+        from airflow_provider_vercel.api import validation as check
+
+        for argument, value in (("poke_interval", poke_interval), ("timeout", timeout)):
+            seconds = value.total_seconds() if isinstance(value, timedelta) else value
+            check.finite_number(argument, seconds, minimum=0)  # NaN would never time out, inf never end
         super().__init__(poke_interval=poke_interval, timeout=timeout, **kwargs)
         self.store_id = store_id
         self.deferrable = default_deferrable() if deferrable is None else deferrable
-        from airflow_provider_vercel.api import validation as check
 
         self.check_now(store_id, lambda value: check.require_id("store_id", value))
         self.check_now(self.deferrable, lambda value: rendered_bool("deferrable", value))

@@ -10,6 +10,7 @@ import pytest
 from airflow_provider_vercel.api.calls import CreateStoreRequest
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import (
+    VercelAmbiguousCreateError,
     VercelApiError,
     VercelBadRequestError,
     VercelConflictError,
@@ -285,14 +286,19 @@ def test_reset_connection_on_a_read_is_retried(client, vercel_emulator):
     assert client.list_configurations()
 
 
-def test_the_create_post_is_never_retried_blindly_on_a_5xx_before_commit(client, vercel_emulator):
-    vercel_emulator.faults.server_error(1, status=500, method="POST")
-    outcome = create(client)
-    posts = api_requests(vercel_emulator, "POST")
-    # One POST failed, a listing found nothing, then exactly one more POST created the store.
-    assert [r["status"] for r in posts] == [500, 200]
-    assert outcome.created and outcome.posts == 2
-    assert len(client.find_stores("unit-db", NEON_CFG)) == 1
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_5xx_to_the_create_is_never_followed_by_a_second_post(vercel_emulator, status):
+    # Nothing was committed here, but a client cannot tell that from a 5xx: it looks for the store
+    # during the settle window, then fails without posting again (a task retry settles it).
+    vercel_emulator.faults.server_error(1, status=status, method="POST")
+    with make_client(vercel_emulator, create_settle_seconds=0.3) as c:
+        with pytest.raises(VercelAmbiguousCreateError) as caught:
+            create(c)
+        assert [r["status"] for r in api_requests(vercel_emulator, "POST")] == [status]
+        assert caught.value.kind == f"http {status}" and caught.value.waited == pytest.approx(0.3)
+        assert len(api_requests(vercel_emulator, "GET", "/v1/storage/stores")) >= 2  # the check, then looks
+        assert create(c).created  # the retried task: looks, finds nothing, posts once
+    assert len(api_requests(vercel_emulator, "POST")) == 2
 
 
 @pytest.mark.parametrize("fault", ["commit_then_drop", "commit_then_error"])

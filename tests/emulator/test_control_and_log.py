@@ -38,7 +38,7 @@ def test_requests_property_is_a_copy(admin, emu):
 def test_control_requests_are_not_logged_or_faulted(admin, control, emu):
     emu.faults.rate_limit(1)
     assert control.get("/health").json() == {"ok": True}
-    assert control.get("/requests").json() == {"requests": []}
+    assert control.get("/requests").json() == {"requests": [], "total": 0, "kept": emu.log.size}
     assert _configs(admin).status_code == 429  # the fault was still waiting for an API request
     assert len(control.get("/requests").json()["requests"]) == 1
 
@@ -104,6 +104,7 @@ def test_http_settings_change_ready_delay_duplicates_and_latency(admin, control,
         "reject_duplicate_names": False,
         "env_page_size": None,
         "latency_seconds": 0.0,
+        "listing_lag_seconds": 0.0,
     }
     changed = control.post("/settings", json={"ready_delay": 0, "reject_duplicate_names": True}).json()
     assert changed["ready_delay"] == 0 and changed["reject_duplicate_names"] is True

@@ -140,7 +140,7 @@ def test_commit_then_drop_only_targets_the_create_post_by_default(admin, emu):
     assert emu.faults.describe()["faults"][0]["remaining"] == 1
 
 
-@pytest.mark.parametrize("status", [500, 502, 503])
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_commit_then_error_creates_the_store_and_answers_5xx(admin, emu, neon_body, status):
     emu.faults.commit_then_error(1, status=status)
     response = admin.post(CREATE, json=neon_body(name="half-done"))
@@ -194,9 +194,15 @@ def test_clear_removes_every_fault_and_setting(admin, emu):
     emu.faults.rate_limit(5)
     emu.faults.rate_limit_window(1, 10)
     emu.faults.latency_seconds = 1
+    emu.faults.listing_lag(3)
     emu.faults.clear()
     assert _configs(admin).status_code == 200 and _configs(admin).status_code == 200
-    assert emu.faults.describe() == {"faults": [], "rate_limit_window": None, "latency_seconds": 0.0}
+    assert emu.faults.describe() == {
+        "faults": [],
+        "rate_limit_window": None,
+        "latency_seconds": 0.0,
+        "listing_lag_seconds": 0.0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -209,6 +215,8 @@ def test_clear_removes_every_fault_and_setting(admin, emu):
         lambda f: f.commit_then_error(1, status=418),
         lambda f: f.rate_limit_window(0, 1),
         lambda f: f.reset_connection(1, path="no-slash"),
+        lambda f: f.listing_lag(-1),
+        lambda f: f.listing_lag(float("inf")),
     ],
 )
 def test_bad_fault_arguments_raise_value_error(emu, call):
