@@ -35,10 +35,16 @@ bench: venv
 test-multiprocess: venv
 	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/scripts
 
+# A throwaway distributed deployment on loopback: PostgreSQL metadata DB, Redis broker, CeleryExecutor with
+# two workers; 20 mapped creates through a pool, workers SIGKILLed mid-create, the triggerer restarted (~4 min).
+test-distributed: venv
+	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,distributed]'
+	VERCEL_DISTRIBUTED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/integration
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
-.PHONY: test-compat test-ui test-multiprocess
+.PHONY: test-compat test-ui test-multiprocess test-distributed
 COMPAT_VERSIONS ?= 2.11 3.1
 
 # Smoke suite on older Airflow lines, each in its own uv venv (.venv-airflow-<line>), then a matrix.
