@@ -413,14 +413,15 @@ def kill_phase(dep: Deployment, kills: int, timeout: float, failures: list[str])
         name, run_id = f"crash-{number}-db", f"crash_{number}_{int(time.time())}"
         print(f"Kill {number + 1}/{kills}: {moment}")
         began = time.monotonic()
-        dep.emulator("/_emulator/in-flight", "DELETE")
-        _hold(dep, moment, name)
-        dep.trigger(CRASH_DAG, run_id, {"configuration_id": dep.configuration_id, "store_name": name})
-        # The worker killed last time was started again: it must be up before this kill (the held request
-        # is only waited for after this, well within the client's 30 s read timeout).
+        # The worker killed last time was started again: it must be up before this run starts, so that
+        # the kill finds two workers and comes well within the client's 30 s read timeout of the held request.
         for name_ in restarting:
             dep.wait_worker_ready(name_)
         restarting.clear()
+        dep.emulator("/_emulator/in-flight", "DELETE")
+        _hold(dep, moment, name)
+        dep.trigger(CRASH_DAG, run_id, {"configuration_id": dep.configuration_id, "store_name": name})
+
         def reached(moment: str = moment, name: str = name) -> bool:
             dep.procs.assert_alive()
             return _reached(dep, moment, name)
