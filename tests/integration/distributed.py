@@ -150,6 +150,18 @@ class Metadata:
         )
         return [dict(zip(("map_index", "try_number", "state", "hostname"), row)) for row in found]
 
+    def outcome(self, dag_id: str, run_id: str, task_id: str = "create_store") -> str | None:
+        """The ``outcome`` in the task's return value (``created``, ``reused``, ``recovered``)."""
+        found = self.rows(
+            "SELECT value FROM xcom WHERE dag_id = %s AND run_id = %s AND task_id = %s AND key = 'return_value'",
+            dag_id, run_id, task_id,
+        )
+        if not found:
+            return None
+        value = found[0][0]
+        value = json.loads(value) if isinstance(value, (str, bytes)) else value
+        return value.get("outcome") if isinstance(value, dict) else None
+
     def trigger_owners(self, dag_id: str, run_id: str) -> list[int | None]:
         """The triggerer job id holding each deferred task's trigger."""
         found = self.rows(
@@ -463,6 +475,9 @@ def kill_phase(dep: Deployment, kills: int, timeout: float, failures: list[str])
             f"try {tis[0]['try_number'] if tis else '?'} on {tis[0]['hostname'] if tis else '?'}",
             failures,
         )
+        outcome = dep.db.outcome(CRASH_DAG, run_id)
+        expected = "created" if moment == "before_post" else "reused"  # nothing was committed before the POST
+        ok &= check(outcome == expected, f"{moment}: the retry's outcome is {outcome!r} (expected {expected!r})", failures)
         survived += ok
         duplicates += max(0, len(made) - 1)
         lost += len(made) == 0
