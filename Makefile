@@ -36,7 +36,8 @@ test-multiprocess: venv
 	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/scripts
 
 # A throwaway distributed deployment on loopback: PostgreSQL metadata DB, Redis broker, CeleryExecutor with
-# two workers; 20 mapped creates through a pool, workers SIGKILLed mid-create, the triggerer restarted (~4 min).
+# two workers; 20 mapped creates through a pool, workers SIGKILLed mid-create, the triggerer restarted
+# (12 min measured on the shared 2-core machine at load 7-10).
 test-distributed: venv
 	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,distributed]'
 	VERCEL_DISTRIBUTED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/integration
