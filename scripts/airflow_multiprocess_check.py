@@ -39,136 +39,33 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a file: the shared harness lives in tests/integration
+
+from tests.integration.processes import (  # noqa: E402
+    CheckFailed,
+    Processes,
+    check,
+    free_port,
+    http_json,
+    tail,
+    wait_until,
+)
+
 DAG_FILE = REPO / "example_dags" / "vercel_pr_database.py"
 DAG_ID = "vercel_pr_database"
 TRIGGER_CLASS = "VercelStoreStatusTrigger"
 FINISHED = {"success", "failed"}
-
-
-class CheckFailed(Exception):
-    """A check did not hold; the message says which."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http_json(url: str, *, headers: dict[str, str] | None = None, timeout: float = 5.0) -> Any:
-    request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback only)
-        return json.loads(response.read() or b"null")
-
-
-def wait_until(what: str, predicate: Any, timeout: float, interval: float = 0.25, on_timeout: Any = None) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = predicate()
-        except CheckFailed:
-            raise
-        except Exception:  # not up yet
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            detail = on_timeout() if on_timeout else ""
-            raise CheckFailed(f"timed out after {timeout:.0f}s waiting for {what}{detail}")
-        time.sleep(interval)
-
-
-@dataclass
-class Started:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    started_at: float
-
-
-@dataclass
-class Processes:
-    """Processes started by this script; each leads its own process group, stopped by pid."""
-
-    env: dict[str, str]
-    logs: Path
-    started: list[Started] = field(default_factory=list)
-
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Started:
-        log = self.logs / f"{name}.log"
-        handle = log.open("wb")
-        process = subprocess.Popen(
-            argv, env=env or self.env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
-        handle.close()
-        entry = Started(name, process, log, time.monotonic())
-        self.started.append(entry)
-        print(f"  started {name:<13} pid {process.pid}")
-        return entry
-
-    def assert_alive(self) -> None:
-        for entry in self.started:
-            code = entry.process.poll()
-            if code is not None:
-                raise CheckFailed(f"{entry.name} (pid {entry.process.pid}) exited with {code}:\n{tail(entry.log)}")
-
-    def stop_all(self, grace: float = 30.0) -> None:
-        """SIGTERM each process we started, wait, then SIGKILL its process group and what is left, by pid.
-
-        Descendants are recorded first: a task process may sit in a process group of its own.
-        """
-        import psutil  # an Airflow dependency
-
-        descendants: list[psutil.Process] = []
-        for entry in self.started:
-            with contextlib.suppress(psutil.Error):
-                descendants.extend(psutil.Process(entry.process.pid).children(recursive=True))
-        # SIGTERM to each leader only: it shuts its own workers down (the scheduler waits for its
-        # executor's processes, which must not be killed under it).
-        for entry in reversed(self.started):
-            if entry.process.poll() is None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(entry.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for entry in reversed(self.started):
-            remaining = max(0.1, deadline - time.monotonic())
-            try:
-                entry.process.wait(timeout=remaining)
-            except subprocess.TimeoutExpired:
-                print(f"  {entry.name} (pid {entry.process.pid}) ignored SIGTERM; killing its process group")
-            # The group may outlive its leader (executor workers, uvicorn workers): make sure it is gone.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(entry.process.pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                entry.process.wait(timeout=5)
-            print(f"  stopped {entry.name:<13} pid {entry.process.pid} (exit {entry.process.returncode})")
-        for child in descendants:  # psutil checks the start time, so a reused pid is never hit
-            with contextlib.suppress(psutil.Error):
-                if child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
-                    print(f"  killing leftover pid {child.pid} ({child.name()})")
-                    child.kill()
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "(no log)"
-    return "\n".join(text[-lines:])
 
 
 class MetadataDB:
@@ -342,12 +239,6 @@ def task_logs(home: Path, run_id: str, task_id: str) -> tuple[str, str, list[int
     job_ids = [int(p.name.rsplit(".", 2)[-2]) for p in trigger if p.name.rsplit(".", 2)[-2].isdigit()]
     read = lambda paths: "\n".join(p.read_text(errors="replace") for p in paths)  # noqa: E731
     return read(own), read(trigger), job_ids
-
-
-def check(condition: bool, message: str, failures: list[str]) -> None:
-    print(f"  [{'ok' if condition else 'FAIL'}] {message}")
-    if not condition:
-        failures.append(message)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from . import routes_catalog, routes_control, routes_projects, routes_stores
+from . import inflight, routes_catalog, routes_control, routes_projects, routes_stores
 from .errors import install_error_handlers
 from .faults import Faults
 from .limits import DEFAULT_MAX_BODY_BYTES
@@ -30,7 +30,8 @@ class EmulatorApp(FastAPI):
         if gate is None or scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await gate(scope, receive, send, super().__call__)
+        async with self.state.emulator_inflight.track(scope["method"], scope.get("path", "")):
+            await gate(scope, receive, send, super().__call__)
 
 
 def _json_encoded_query(schema: dict[str, Any], operation_id: str, name: str) -> None:
@@ -85,8 +86,9 @@ def create_app(
     app.state.emulator_faults = faults if faults is not None else Faults()
     app.state.emulator_log = log if log is not None else RequestLog()
     app.state.emulator_gate = FaultGate(app.state.emulator_faults, app.state.emulator_log, max_body_bytes)
+    app.state.emulator_inflight = inflight.InFlight()
     install_error_handlers(app)
-    for module in (routes_catalog, routes_stores, routes_projects, routes_control):
+    for module in (routes_catalog, routes_stores, routes_projects, routes_control, inflight):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
