@@ -243,7 +243,7 @@ def task_logs(home: Path, run_id: str, task_id: str) -> tuple[str, str, list[int
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ready-delay", type=float, default=6.0, help="seconds a new store stays initializing (default 6)")
+    parser.add_argument("--ready-delay", type=float, default=12.0, help="seconds a new store stays initializing (default 12)")
     parser.add_argument("--run-timeout", type=float, default=240.0, help="seconds allowed per DAG run (default 240)")
     parser.add_argument("--no-failure-run", action="store_true", help="skip the run where a middle task fails")
     parser.add_argument("--keep-home", action="store_true", help="keep the throwaway AIRFLOW_HOME (logs, DB)")
