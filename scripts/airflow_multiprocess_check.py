@@ -275,6 +275,9 @@ def airflow_env(home: Path, api_port: int, connection: str) -> dict[str, str]:
             "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "AIRFLOW_CONN_VERCEL_DEFAULT": connection,
+            # The DAG's SQL task reaches the store's database by conn id through this backend.
+            "AIRFLOW__SECRETS__BACKEND": "airflow_provider_vercel.secrets.store_connections.VercelStoreSecretsBackend",
+            "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"vercel_conn_id": "vercel_default"}),
             "PYTHONUNBUFFERED": "1",
         }
     )
