@@ -25,7 +25,7 @@ DAG_ID = "vercel_pr_database"
 BACKEND = "airflow_provider_vercel.secrets.store_connections.VercelStoreSecretsBackend"
 
 
-def test_the_sql_operator_reaches_the_store_by_conn_id_and_nothing_leaks(airflow_emulator_postgres, evidence):
+def test_the_sql_operator_reaches_the_store_by_conn_id_and_nothing_leaks(airflow_emulator_postgres, evidence):  # noqa: F811
     from airflow.dag_processing.dagbag import DagBag
     from airflow.models.connection import Connection
     from airflow.models.variable import Variable
