@@ -467,6 +467,14 @@ def main(argv: list[str] | None = None) -> int:
         check(len(creates) == 1 and len(deletes) == 1, f"one store created and deleted ({len(creates)} POST, {len(deletes)} DELETE)", failures)
         deleted = db.xcom(first.run_id, "delete_store")
         check(isinstance(deleted, dict) and deleted.get("deleted") is True, f"delete_store returned {deleted}", failures)
+        sql_rows = db.xcom(first.run_id, "sql_roundtrip")
+        check(
+            isinstance(sql_rows, list) and len(sql_rows) == 3,
+            f"sql_roundtrip (SQLExecuteQueryOperator, conn id vercel-store--…, via the secrets backend) read back {sql_rows}",
+            failures,
+        )
+        sql_log, _, _ = task_logs(home, first.run_id, "sql_roundtrip")
+        check(bool(sql_log) and token not in sql_log, "sql_roundtrip's task log holds no token", failures)
         times = db.task_times(first.run_id)
         wait_seconds = seconds_between(*times.get("wait_for_store", (None, None)))
 
