@@ -43,7 +43,10 @@ def test_the_pr_pipeline_runs_the_sql_operator_by_conn_id(compat_airflow_db, ver
     assert dag_run_state(dag_run) == "success", states
     rows = xcoms(dag_run)[("sql_roundtrip", -1, "return_value")]
     if isinstance(rows, list) and rows and isinstance(rows[0], dict):  # Airflow 3: serde-encoded tuples
-        from airflow.sdk.serde import deserialize
+        try:
+            from airflow.sdk.serde import deserialize
+        except ImportError:  # Airflow 3.1
+            from airflow.serialization.serde import deserialize
 
         rows = deserialize(rows)
     assert [tuple(r) for r in rows] == [(1, "sql-operator-1"), (2, "sql-operator-2")]
