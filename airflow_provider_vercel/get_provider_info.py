@@ -62,6 +62,7 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider_vercel.operators.stores",
                     "airflow_provider_vercel.operators.lifecycle",
                     "airflow_provider_vercel.operators.api",
+                    "airflow_provider_vercel.operators.cleanup",
                 ],
             }
         ],

@@ -3,12 +3,15 @@
 find the Neon configuration --> create the store ``pr-<n>-db`` (setup) --> wait until it is available
 (deferrable sensor: the wait runs in the triggerer, not in a worker slot) --> connect it to the project
 (Vercel writes the database's credentials into the project's env vars) --> run the checks: get a ready
-Airflow connection for the store from the hook, create a table, load rows, check them --> delete the
+Airflow connection for the store from the hook, create a table, load rows, check them; and the same
+with a classic ``SQLExecuteQueryOperator`` that names the store in its ``conn_id`` --> delete the
 store (teardown: disconnects the project, then deletes; it runs even when the checks fail).
 
 The credentials never travel through XCom or the metadata database: ``run_checks`` reads them from the
 project's env vars itself (``VercelHook.get_store_connection``), masked as soon as they are read, and
-returns only counts.
+returns only counts. ``sql_roundtrip`` gets its connection from ``VercelStoreSecretsBackend`` at lookup
+time on its worker (configure it with ``AIRFLOW__SECRETS__BACKEND`` and ``AIRFLOW__SECRETS__BACKEND_KWARGS``,
+see the README; it needs ``apache-airflow-providers-postgres``); its XCom holds table rows only.
 
 Trigger it per pull request, e.g. ``airflow dags trigger vercel_pr_database -c '{"pr_number": 42}'``.
 Run with ``{"simulate_failure": true}`` to watch the teardown remove the store after a failed check.
@@ -24,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from airflow.providers.common.compat.sdk import DAG, Param, get_current_context, task
+from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 
 from airflow_provider_vercel.operators.discovery import VercelListConfigurationsOperator
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
@@ -127,13 +131,27 @@ with DAG(
 
     checks = run_checks(created_store_id, connect_store.output)
 
+    # A classic operator on the same database: the conn id names store, project and target, and
+    # VercelStoreSecretsBackend builds the connection from the project's env vars when the task runs.
+    sql_roundtrip = SQLExecuteQueryOperator(
+        task_id="sql_roundtrip",
+        conn_id="vercel-store--{{ ti.xcom_pull(task_ids='create_store', key='store_id') }}--{{ params.project }}--preview",
+        sql=(
+            "CREATE TABLE IF NOT EXISTS pr_sql_events (id integer PRIMARY KEY, source text NOT NULL);\n"
+            "INSERT INTO pr_sql_events (id, source) SELECT n, 'sql-operator-' || n\n"
+            "  FROM generate_series(1, {{ params.rows | int }}) AS n ON CONFLICT (id) DO NOTHING;\n"
+            "SELECT id, source FROM pr_sql_events ORDER BY id;"
+        ),
+        split_statements=True,  # one statement at a time; XCom gets the last one's rows (table data only)
+    )
+
     delete_store = VercelDeleteStoreOperator(
         task_id="delete_store",
         store_id=created_store_id,
     )
 
-    wait_for_store >> connect_store
-    checks >> delete_store.as_teardown(setups=create_store)
+    wait_for_store >> connect_store >> sql_roundtrip
+    [checks, sql_roundtrip] >> delete_store.as_teardown(setups=create_store)
 
 
 if __name__ == "__main__":

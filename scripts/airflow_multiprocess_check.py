@@ -172,6 +172,9 @@ def airflow_env(home: Path, api_port: int, connection: str) -> dict[str, str]:
             "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "AIRFLOW_CONN_VERCEL_DEFAULT": connection,
+            # The DAG's SQL task reaches the store's database by conn id through this backend.
+            "AIRFLOW__SECRETS__BACKEND": "airflow_provider_vercel.secrets.store_connections.VercelStoreSecretsBackend",
+            "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"vercel_conn_id": "vercel_default"}),
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -355,6 +358,14 @@ def main(argv: list[str] | None = None) -> int:
         check(len(creates) == 1 and len(deletes) == 1, f"one store created and deleted ({len(creates)} POST, {len(deletes)} DELETE)", failures)
         deleted = db.xcom(first.run_id, "delete_store")
         check(isinstance(deleted, dict) and deleted.get("deleted") is True, f"delete_store returned {deleted}", failures)
+        sql_rows = db.xcom(first.run_id, "sql_roundtrip")
+        check(
+            isinstance(sql_rows, list) and len(sql_rows) == 3,
+            f"sql_roundtrip (SQLExecuteQueryOperator, conn id vercel-store--…, via the secrets backend) read back {sql_rows}",
+            failures,
+        )
+        sql_log, _, _ = task_logs(home, first.run_id, "sql_roundtrip")
+        check(bool(sql_log) and token not in sql_log, "sql_roundtrip's task log holds no token", failures)
         times = db.task_times(first.run_id)
         wait_seconds = seconds_between(*times.get("wait_for_store", (None, None)))
 

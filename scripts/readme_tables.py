@@ -32,6 +32,7 @@ TASK_CLASSES = (
     ("operators", "VercelCreateStoreOperator"),
     ("operators", "VercelConnectStoreOperator"),
     ("operators", "VercelDeleteStoreOperator"),
+    ("operators", "VercelCleanupStoresOperator"),
     ("operators", "VercelApiOperator"),
     ("sensors", "VercelStoreReadySensor"),
 )

@@ -1,4 +1,4 @@
-"""Control endpoints under ``/_emulator/``: faults, settings, store status rules, request log, reset.
+"""Control endpoints under ``/_emulator/``: faults, settings, store status rules and creation times, request log, reset.
 
 They let another process (an Airflow worker, a benchmark) drive the emulator. They are left out of the
 OpenAPI document (a fuzzer must not reset the state it is exploring) and out of the request log.
@@ -159,6 +159,18 @@ async def clear_store_status(request: Request) -> JSONResponse:
     """Drop every store-status rule."""
     state, _, _ = _parts(request)
     state.clear_final_statuses()
+    return JSONResponse({"ok": True})
+
+
+@router.post("/store-created-at")
+async def set_store_created_at(request: Request) -> JSONResponse:
+    """Body ``{"store_id": "store_…", "created_at": <epoch ms> | null}``: change what the API shows as ``createdAt``."""
+    state, _, _ = _parts(request)
+    body = await json_object_body(request)
+    try:
+        state.set_store_created_at(body.get("store_id"), body.get("created_at"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
     return JSONResponse({"ok": True})
 
 

@@ -420,6 +420,20 @@ class EmulatorState:
                 and (configuration_id is None or s.configuration_id == configuration_id)
             ]
 
+    def set_store_created_at(self, store_id: str, created_at: int | None) -> None:
+        """Backdate (or blank) a live store's ``createdAt``, e.g. to test age-based sweeps.
+
+        store_id: ``store_…`` id of a live store.
+        created_at: epoch ms, or None to make the API answer ``createdAt: null`` (age unknown).
+        """
+        if created_at is not None and (isinstance(created_at, bool) or not isinstance(created_at, int)):
+            raise ValueError("created_at must be epoch milliseconds (an integer) or null")
+        with self.lock:
+            found = self.stores.get(store_id)
+            if found is None or found.deleted:
+                raise ValueError(f"no live store {store_id!r}")
+            found.created_at = created_at  # type: ignore[assignment]
+
     def delete_store(self, store: Store) -> None:
         """Mark a store deleted and let its backend release the resource.
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "VercelApiOperator": "airflow_provider_vercel.operators.api",
     "VercelBaseOperator": "airflow_provider_vercel.operators._base",
+    "VercelCleanupStoresOperator": "airflow_provider_vercel.operators.cleanup",
     "VercelConnectStoreOperator": "airflow_provider_vercel.operators.lifecycle",
     "VercelCreateStoreOperator": "airflow_provider_vercel.operators.stores",
     "VercelDeleteStoreOperator": "airflow_provider_vercel.operators.lifecycle",
@@ -22,6 +23,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError
     from airflow_provider_vercel.operators.api import VercelApiOperator
+    from airflow_provider_vercel.operators.cleanup import VercelCleanupStoresOperator
     from airflow_provider_vercel.operators.discovery import (
         VercelListBillingPlansOperator,
         VercelListConfigurationsOperator,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "VercelApiOperator",
     "VercelBaseOperator",
+    "VercelCleanupStoresOperator",
     "VercelConnectStoreOperator",
     "VercelCreateStoreOperator",
     "VercelDeleteStoreOperator",

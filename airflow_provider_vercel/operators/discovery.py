@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # XCom key under which the select operator pushes the chosen plan's summary.
 PLAN_SUMMARY_XCOM_KEY = "billing_plan"
+#: Why that plan: ``{"rule", "rejected": [{"id", "name", "reason"}]}`` (for an approval, a report).
+PLAN_SELECTION_XCOM_KEY = "plan_selection"
 
 
 def _criteria(**filters: Any) -> str:
@@ -393,7 +395,7 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
 
     Returns (XCom ``return_value``) the chosen plan id, a string. Also pushes the chosen plan's
     summary (the shape ``VercelListBillingPlansOperator`` lists) under the XCom key ``billing_plan``
-    (``PLAN_SUMMARY_XCOM_KEY``).
+    (``PLAN_SUMMARY_XCOM_KEY``), and why under ``plan_selection`` (the rule and each rejected plan with its reason).
 
     :param integration: integration slug (``neon``) or id (``oac_…``) (templated).
     :param product: product slug (``neon-postgres``) or id (``iap_…``) (templated).
@@ -481,6 +483,7 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
         return PlanRule.from_kwargs(rule=optional_text(self.rule), paid_only=paid_only, **arguments)
 
     def execute(self, context: Context) -> str:
+        from airflow_provider_vercel.api.approval import selection_reasons
         from airflow_provider_vercel.api.plans import plan_summary, select_plan
 
         configuration_id = optional_text(self.integration_configuration_id)
@@ -502,4 +505,5 @@ class VercelSelectBillingPlanOperator(VercelBaseOperator):
         plan = selection.plan
         self.log.info("Chose plan %s (%s, %s)", plan.id, plan.name, plan.cost or plan.type)
         context["ti"].xcom_push(key=PLAN_SUMMARY_XCOM_KEY, value=summary)
+        context["ti"].xcom_push(key=PLAN_SELECTION_XCOM_KEY, value=selection_reasons(rule, selection))
         return selection.plan.id

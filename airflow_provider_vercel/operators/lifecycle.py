@@ -267,26 +267,22 @@ class VercelDeleteStoreOperator(VercelBaseOperator):
         except (VercelNotFoundError, VercelGoneError):
             self.log.info("Store %s does not exist (already deleted, or never created): nothing to do.", self.store_id)
             return self._result(None, deleted=False, disconnected=[])
-        disconnected = self._disconnect(store) if self.disconnect_projects else []
-        deleted = self.hook.delete_store(self.store_id)
+        from airflow_provider_vercel.api.teardown import tear_down_store
+
+        outcome = tear_down_store(
+            self.hook, store, store_id=self.store_id, disconnect_projects=self.disconnect_projects
+        )
+        self._log_disconnected(outcome.disconnected_project_ids)
+        disconnected, deleted = outcome.disconnected_project_ids, outcome.deleted
         if deleted:
             self.log.info("Deleted store %s (%s).", self.store_id, store.name)
         else:
             self.log.info("Store %s disappeared before the delete request: nothing left to do.", self.store_id)
         return self._result(store, deleted=deleted, disconnected=disconnected)
 
-    def _disconnect(self, store: Store) -> list[str]:
-        connections = list(store.projects_metadata)
-        if not connections:
-            return []
-        if all(c.id for c in connections):
-            for connection in connections:
-                self.hook.disconnect_store(self.store_id, connection.id)
-                self.log.info("Disconnected project %s from store %s.", connection.project_id, self.store_id)
-        else:  # a connection without id: remove them all at once
-            self.hook.disconnect_store(self.store_id)
-            self.log.info("Disconnected %d project(s) from store %s.", len(connections), self.store_id)
-        return [c.project_id for c in connections]
+    def _log_disconnected(self, project_ids: list[str]) -> None:
+        for project_id in project_ids:
+            self.log.info("Disconnected project %s from store %s.", project_id, self.store_id)
 
     def _result(self, store: Store | None, *, deleted: bool, disconnected: list[str]) -> dict[str, Any]:
         return {

@@ -50,6 +50,9 @@ def test_every_mapped_operator_runs_with_its_mapped_arguments(operator_bag, airf
     assert [out("wait_for_store", i)["status"] for i in range(2)] == ["available", "available"]
     assert [out("connect_store", i)["environments"] for i in range(2)] == [["preview"], ["preview"]]
     assert [out("read_store", i)["store"]["id"] for i in range(2)] == ids
+    sweeps = [out("sweep_stores", i) for i in range(2)]
+    assert [sorted(s["id"] for s in sweep["would_delete"]) for sweep in sweeps] == [sorted(ids), sorted(ids)]
+    assert [(sweep["dry_run"], sweep["deleted"]) for sweep in sweeps] == [(True, []), (True, [])]
     assert [out("delete_store", i)["deleted"] for i in range(2)] == [True, True]
     assert all(server.state.stores[sid].deleted for sid in ids)
     # The mapped task group: the rule saw paid_only per customer; its creates were dry runs.

@@ -16,7 +16,8 @@ import pytest
 from tests.dags.conftest import EXAMPLE_DAGS, run_dag, task_states, xcoms
 
 DAG_ID = "vercel_pr_database"
-TASKS = ["find_neon_configuration", "create_store", "wait_for_store", "connect_store", "run_checks", "delete_store"]
+TASKS = ["find_neon_configuration", "create_store", "wait_for_store", "connect_store", "run_checks", "sql_roundtrip",
+         "delete_store"]
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ with DAG(
 from airflow.sdk import task_group  # noqa: E402
 
 from airflow_provider_vercel.operators import (  # noqa: E402
+    VercelCleanupStoresOperator,
     VercelConnectStoreOperator,
     VercelDeleteStoreOperator,
     VercelListBillingPlansOperator,
@@ -140,6 +141,14 @@ with DAG(
         store_ids.map(lambda sid: {"store_id": sid, "disconnect_projects": True})
     )
     wait >> connect >> read >> delete
+    # A dry-run sweep of the stores this DAG made, mapped over selectors given as rendered text.
+    sweep = VercelCleanupStoresOperator.partial(task_id="sweep_stores", integration_configuration_id=NEON).expand_kwargs(
+        [
+            {"name_prefix": "mapped-", "dry_run": "True", "max_deletions": "5", "only_unconnected": "false"},
+            {"name_glob": "mapped-?", "older_than": "1s", "dry_run": True, "product": "neon-postgres"},
+        ]
+    )
+    read >> sweep >> delete
 
     @task_group
     def per_customer(name: str, paid_only: bool, allow_prepayment: bool) -> None:

@@ -1,0 +1,1 @@
+"""Airflow secrets backends of the Vercel provider."""
