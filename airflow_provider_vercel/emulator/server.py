@@ -175,7 +175,9 @@ class EmulatorServer:
             ws="none",
             proxy_headers=False,
             server_header=False,
-            timeout_keep_alive=5,
+            # Longer than httpx's 5 s keep-alive expiry, as front ends' are (60-75 s): with equal values
+            # a client may send on a connection the server is closing, and lose a create's answer.
+            timeout_keep_alive=75,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
