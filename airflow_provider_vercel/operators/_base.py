@@ -206,13 +206,25 @@ def _fail_fast_on_final_answers(method: Callable[..., Any]) -> Callable[..., Any
     return run
 
 
+def _dag_and_group_in_context() -> tuple[Any, Any]:
+    """The DAG and task group of the enclosing ``with`` blocks, on Airflow 2 (3.x passes them in kwargs)."""
+    try:
+        from airflow.models.dag import DagContext
+        from airflow.utils.task_group import TaskGroupContext
+    except ImportError:
+        return None, None
+    dag = DagContext.get_current_dag()
+    return dag, TaskGroupContext.get_current_task_group(dag) if dag is not None else None
+
+
 def _task_label(kwargs: Mapping[str, Any]) -> str:
     """``task 'x' of DAG 'y'`` from an operator's ``__init__`` kwargs (the DAG when Airflow knows it)."""
     task_id = kwargs.get("task_id")
-    group = kwargs.get("task_group")
+    dag, group = kwargs.get("dag"), kwargs.get("task_group")
+    if dag is None:
+        dag, group = _dag_and_group_in_context()
     if isinstance(task_id, str) and group is not None and getattr(group, "child_id", None):
         task_id = group.child_id(task_id)
-    dag = kwargs.get("dag")
     label = f"task {task_id!r}"
     return f"{label} of DAG {dag.dag_id!r}" if getattr(dag, "dag_id", None) else label
 

@@ -85,6 +85,8 @@ from tests.dags.conftest import airflow_db, airflow_emulator  # noqa: E402, F401
 @pytest.fixture
 def operator_bag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  (the fixture)
     """``tests/operators/dags`` parsed and served as a DAG bundle."""
+    # The dag.test() harness needs Airflow >= 3.2's DagBag module; the compat smoke suite (2.11, 3.1) skips it.
+    pytest.importorskip("airflow.dag_processing.dagbag", reason="the dag.test() harness needs Airflow >= 3.2")
     from tests.operators.dag_bundle import operator_dagbag
 
     return operator_dagbag(monkeypatch)

@@ -3,6 +3,8 @@ a dry run reports them as ``would: "fail"``; and the one set of coercion helpers
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError
@@ -22,8 +24,17 @@ def create(cfg: str = "icfg_abc", **kwargs):
     return VercelCreateStoreOperator(task_id="create_store", integration_configuration_id=cfg, **kwargs)
 
 
+def _dag_and_task_group() -> tuple[Any, Any]:
+    try:
+        from airflow.sdk import DAG, TaskGroup
+    except ImportError:  # Airflow 2 (the compat smoke suite)
+        from airflow import DAG
+        from airflow.utils.task_group import TaskGroup
+    return DAG, TaskGroup
+
+
 def test_an_init_error_names_the_task_the_dag_and_the_argument():
-    from airflow.sdk import DAG
+    DAG, _ = _dag_and_task_group()
 
     with DAG(dag_id="customer_stores", schedule=None), pytest.raises(VercelInputError) as info:
         create(name="bad name!")
@@ -37,7 +48,7 @@ def test_an_init_error_outside_a_dag_names_the_task():
 
 
 def test_an_init_error_in_a_task_group_names_the_grouped_task_id():
-    from airflow.sdk import DAG, TaskGroup
+    DAG, TaskGroup = _dag_and_task_group()
 
     with DAG(dag_id="d", schedule=None), TaskGroup("customer"), pytest.raises(VercelInputError) as info:
         VercelListBillingPlansOperator(task_id="plans", integration="neon", product="neon-postgres", expect_one="yes")
