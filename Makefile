@@ -42,7 +42,7 @@ test-live: venv
 
 # A throwaway distributed deployment on loopback: PostgreSQL metadata DB, Redis broker, CeleryExecutor with
 # two workers; 20 mapped creates through a pool, workers SIGKILLed mid-create, the triggerer restarted
-# (12 min measured on the shared 2-core machine at load 7-10).
+# (259 s in .ci/run on the 2-core machine; 12 min when it was shared at load 7-10).
 test-distributed: venv
 	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,distributed]'
 	VERCEL_DISTRIBUTED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/integration
