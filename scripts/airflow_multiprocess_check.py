@@ -58,6 +58,7 @@ from tests.integration.processes import (  # noqa: E402
     check,
     free_port,
     http_json,
+    local_airflow_env,
     tail,
     wait_until,
 )
@@ -144,38 +145,15 @@ def seconds_between(start: str | None, end: str | None) -> float | None:
 
 
 def airflow_env(home: Path, api_port: int, connection: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env = local_airflow_env(home, api_port, "LocalExecutor", min_file_process_interval=5)
     env.update(
         {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(home / "dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__CORE__PARALLELISM": "8",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-            # One secret for every process: the api-server signs the workers' Execution API tokens.
-            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(24).hex(),
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(api_port),
-            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-            "AIRFLOW__API__WORKERS": "1",
-            # Quick turnarounds, so the run is not dominated by heartbeats and parse intervals.
-            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
-            "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "1",
-            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.2",
-            "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
-            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
-            "AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL": "1",
-            "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "AIRFLOW_CONN_VERCEL_DEFAULT": connection,
             # The DAG's SQL task reaches the store's database by conn id through this backend.
             "AIRFLOW__SECRETS__BACKEND": "airflow_provider_vercel.secrets.store_connections.VercelStoreSecretsBackend",
             "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps({"vercel_conn_id": "vercel_default"}),
-            "PYTHONUNBUFFERED": "1",
         }
     )
     return env

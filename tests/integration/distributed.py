@@ -63,6 +63,7 @@ from tests.integration.processes import (
     check,
     free_port,
     http_json,
+    local_airflow_env,
     tail,
     wait_until,
 )
@@ -279,40 +280,18 @@ class Deployment:
 
 def airflow_env(home: Path, api_port: int, sql_conn: str, broker: str, connection: str) -> dict[str, str]:
     """The environment every Airflow process gets: one deployment's configuration."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env = local_airflow_env(home, api_port, "CeleryExecutor", min_file_process_interval=30)
     env.update(
         {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(home / "dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sql_conn,
             # psycopg 3 serves the async engine too (Airflow would otherwise ask for asyncpg).
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": sql_conn,
             "AIRFLOW__CELERY__BROKER_URL": broker,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sql_conn,
-            # One secret for every process: the api-server signs the workers' Execution API tokens.
-            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(24).hex(),
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(api_port),
-            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-            "AIRFLOW__API__WORKERS": "1",
-            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
-            "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "1",
-            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.2",
-            "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
-            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "30",
-            "AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL": "1",
-            "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             **HEARTBEAT_SETTINGS,
             "AIRFLOW_CONN_VERCEL_DEFAULT": connection,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-            "PYTHONUNBUFFERED": "1",
         }
     )
     return env

@@ -91,6 +91,47 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text[-lines:])
 
 
+
+def local_airflow_env(home: Path, api_port: int, executor: str, min_file_process_interval: int) -> dict[str, str]:
+    """What every process of a throwaway Airflow on loopback shares: the caller's environment without its
+    ``AIRFLOW*`` variables, one home and DAGs folder, one api-server, and quick turnarounds.
+
+    :param home: ``AIRFLOW_HOME``; DAGs are read from its ``dags`` folder.
+    :param api_port: the api-server's loopback port.
+    :param executor: ``[core] executor``.
+    :param min_file_process_interval: seconds between re-parses of an unchanged DAG file.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(home / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": executor,
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            # One secret for every process: the api-server signs the workers' Execution API tokens.
+            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(24).hex(),
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(api_port),
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
+            "AIRFLOW__API__WORKERS": "1",
+            # Quick turnarounds, so a run is not dominated by heartbeats and parse intervals.
+            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
+            "AIRFLOW__SCHEDULER__JOB_HEARTBEAT_SEC": "1",
+            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.2",
+            "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "1",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": str(min_file_process_interval),
+            "AIRFLOW__DAG_PROCESSOR__BUNDLE_REFRESH_CHECK_INTERVAL": "1",
+            "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
 def check(condition: bool, message: str, failures: list[str]) -> bool:
     """Print ``[ok]`` or ``[FAIL]`` with the message; remember a failure. Returns the condition."""
     print(f"  [{'ok' if condition else 'FAIL'}] {message}")
