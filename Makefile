@@ -33,7 +33,7 @@ bench: venv
 # Airflow's own components as separate processes (api-server, scheduler, dag-processor, triggerer)
 # running the per-pull-request DAG with a deferred sensor against the emulator and a real PostgreSQL.
 test-multiprocess: venv
-	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/scripts
+	VERCEL_MULTIPROCESS=1 $(PY) -m pytest -q -p no:cacheprovider -rs tests/integration/test_airflow_multiprocess_check.py
 
 # The contract checks against the real Vercel API: needs VERCEL_TOKEN (and VERCEL_TEAM_ID or VERCEL_TEAM_SLUG);
 # VERCEL_LIVE_WRITES=1 also creates and deletes one free store. Without a token every test skips, saying why.
@@ -45,7 +45,7 @@ test-live: venv
 # (259 s in .ci/run on the 2-core machine; 12 min when it was shared at load 7-10).
 test-distributed: venv
 	$(PYTHON) -m uv pip install --quiet --python $(PY) -e '.[dev,distributed]'
-	VERCEL_DISTRIBUTED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/integration
+	VERCEL_DISTRIBUTED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/integration/test_distributed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
@@ -61,5 +61,5 @@ test-compat:
 # The vercel connection form in Airflow's UI, in headless Chromium (installed with apt-get if missing),
 # plus `airflow connections test`. Screenshots: artifacts/ui/.
 test-ui: venv
-	$(PY) scripts/ui_connection_form.py --install-chromium
+	$(PY) tests/integration/ui_connection_form.py --install-chromium
 	VERCEL_UI_REQUIRED=1 $(PY) -m pytest -q -p no:cacheprovider -rs -s tests/ui

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-MIN_AIRFLOW_VERSION = (2, 11, 0)
-
-
-def _version_tuple(raw: str) -> tuple[int, ...]:
-    parts = []
-    for piece in raw.split(".")[:3]:
-        digits = ""
-        for ch in piece:
-            if not ch.isdigit():
-                break
-            digits += ch
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
+MIN_AIRFLOW_VERSION = "2.11.0"
 
 
 def _check_airflow_version() -> None:
@@ -32,10 +20,18 @@ def _check_airflow_version() -> None:
             raw = version("apache-airflow-core")
         except PackageNotFoundError:
             return
-    if _version_tuple(raw) < MIN_AIRFLOW_VERSION:
+    # Imported only once Airflow is known to be installed: packaging comes with Airflow.
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        # Pre-, post- and dev releases count as their release (2.11.0rc1 passes, 2.10.99rc1 does not).
+        supported = Version(Version(raw).base_version) >= Version(MIN_AIRFLOW_VERSION)
+    except InvalidVersion:
+        supported = False
+    if not supported:
         raise RuntimeError(
-            f"airflow-provider-vercel {__version__} needs Apache Airflow >= "
-            f"{'.'.join(map(str, MIN_AIRFLOW_VERSION))}; this environment has {raw}."
+            f"airflow-provider-vercel {__version__} needs Apache Airflow >= {MIN_AIRFLOW_VERSION}; "
+            f"this environment has {raw}."
         )
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from airflow_provider_vercel import __version__
+from airflow_provider_vercel.defaults import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
     from airflow_provider_vercel.api.client import VercelClient
@@ -54,7 +55,6 @@ EXIT_INTERRUPTED = 130
 ENV_TOKEN = "VERCEL_TOKEN"
 ENV_TEAM = "VERCEL_TEAM"
 ENV_BASE_URL = "VERCEL_BASE_URL"
-DEFAULT_BASE_URL = "https://api.vercel.com"
 # A person is waiting: fewer attempts and a shorter budget than the client's defaults.
 DEFAULT_MAX_ATTEMPTS = 3
 CLI_MAX_ELAPSED = 30.0

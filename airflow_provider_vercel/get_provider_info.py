@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_vercel.defaults import DEFAULT_BASE_URL
+
 # The connection form: Airflow >= 3.2 reads this from here; older versions call the hook's
 # get_ui_field_behaviour(), which returns the same dict.
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
@@ -11,7 +13,7 @@ UI_FIELD_BEHAVIOUR: dict[str, Any] = {
     "relabeling": {"password": "API token", "host": "API base URL"},
     "placeholders": {
         "password": "Vercel access token (Account settings > Tokens)",
-        "host": "https://api.vercel.com",
+        "host": DEFAULT_BASE_URL,
         "team_id": "team_…",
         "team_slug": "my-team",
     },

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 _HOME = tempfile.mkdtemp(prefix="apv-airflow-home-")
 os.environ.setdefault("AIRFLOW_HOME", _HOME)
@@ -29,3 +33,71 @@ def pytest_ignore_collect(collection_path, config):  # type: ignore[no-untyped-d
     if os.environ.get("VERCEL_LIVE") == "1":
         return None
     return True if str(collection_path).startswith(LIVE_SUITE) else None
+
+
+# --- the in-process Airflow harness (tests.helpers.airflow): fixtures any folder may use ------------------
+# Airflow is imported inside them, so collecting a test that does not use them stays cheap.
+from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Iterator[None]:
+    """A migrated metadata DB whose dags folder is ``example_dags/``, with the ``vercel_api`` pool."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
+        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+        from airflow import settings
+
+        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
+        from airflow.models.pool import Pool
+        from airflow.utils import db
+
+        db.initdb()
+        Pool.create_or_update_pool(
+            name=VERCEL_POOL,
+            slots=4,
+            description="Bounds concurrent tasks calling the Vercel API",
+            include_deferred=False,
+        )
+        yield
+
+
+@pytest.fixture
+def airflow_emulator(airflow_db: None, vercel_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The reset emulator, with ``AIRFLOW_CONN_VERCEL_DEFAULT`` pointing at it."""
+    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator))
+    return vercel_emulator
+
+
+@pytest.fixture
+def airflow_emulator_postgres(airflow_db: None, vercel_emulator_postgres: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Like ``airflow_emulator``, with Postgres stores backed by a real PostgreSQL (skipped without one)."""
+    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator_postgres))
+    return vercel_emulator_postgres
+
+
+@pytest.fixture(scope="session")
+def example_dagbag(airflow_db: None) -> Any:
+    """The example DAGs, parsed once (the DagBag a dag-processor would build)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(EXAMPLE_DAGS))
+
+
+@pytest.fixture
+def trigger_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every ``VercelStoreStatusTrigger`` run in this process: its kwargs and the event it yielded."""
+    from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
+
+    runs: list[dict[str, Any]] = []
+    original = VercelStoreStatusTrigger.run
+
+    async def recording_run(self: VercelStoreStatusTrigger) -> Any:
+        record: dict[str, Any] = {"kwargs": self.serialize()[1], "event": None}
+        runs.append(record)
+        async for event in original(self):
+            record["event"] = event.payload
+            yield event
+
+    monkeypatch.setattr(VercelStoreStatusTrigger, "run", recording_run)
+    return runs

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.errors import VercelInputError, VercelResponseError
 from airflow_provider_vercel.api.models import (
-    BillingPlan,
     BillingPlans,
     ConfigurationProducts,
     EnvVar,
@@ -404,8 +403,3 @@ def generic(
         raise VercelInputError("params", f"must be a mapping of query parameters, got {type(params).__name__}")
     query = dict(check.finite_json("params", dict(params or {})))
     return ApiCall(verb, text, query, body=check.finite_json("json", body), safe=verb in ("GET", "HEAD", "DELETE"))
-
-
-def plan_by_id(plans: Sequence[BillingPlan], plan_id: str) -> BillingPlan | None:
-    """The plan with this id, if listed."""
-    return next((plan for plan in plans if plan.id == plan_id), None)

@@ -69,10 +69,9 @@ from airflow_provider_vercel.api.retry import (
     retrying_kwargs,
     seconds_until_epoch,
 )
+from airflow_provider_vercel.defaults import DEFAULT_BASE_URL as DEFAULT_BASE_URL  # re-exported for callers
 
 log = logging.getLogger(__name__)
-
-DEFAULT_BASE_URL = "https://api.vercel.com"
 
 
 @functools.cache

@@ -16,7 +16,6 @@ from pydantic.alias_generators import to_camel
 
 # Store status vocabulary (§4). Anything else is "unknown": keep waiting, never crash.
 STORE_STATUS_AVAILABLE = "available"
-STORE_PENDING_STATUSES = frozenset({"initializing", "onboarding", "null"})
 STORE_FAILED_STATUSES = frozenset(
     {
         "error",
@@ -120,11 +119,6 @@ class Product(VercelModel):
     primary_protocol: str | None = None
     protocols: dict[str, Any] = Field(default_factory=dict)
     metadata_schema: MetadataSchema = Field(default_factory=MetadataSchema)
-
-    @property
-    def protocol_names(self) -> list[str]:
-        """Protocols this product declares, enabled or not."""
-        return sorted(self.protocols)
 
 
 class ConfigurationRef(VercelModel):

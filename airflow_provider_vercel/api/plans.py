@@ -256,6 +256,15 @@ def plan_verdicts(plans: Sequence[BillingPlan], rule: PlanRule) -> list[tuple[Bi
     return [(plan, _rejection(plan, rule, limits)) for plan in plans]
 
 
+def plan_by_id(plans: Sequence[BillingPlan], plan_id: str) -> BillingPlan | None:
+    """The plan with this id, if listed.
+
+    :param plans: the product's plans.
+    :param plan_id: the plan id to look for, matched exactly.
+    """
+    return next((plan for plan in plans if plan.id == plan_id), None)
+
+
 def requires_prepayment_amount(plan: BillingPlan) -> bool:
     """True for a prepayment plan whose amount is variable (min and max not both stated and equal).
 

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from airflow_provider_vercel.api.errors import VercelInputError
+from airflow_provider_vercel.defaults import ENV_TARGETS as ENV_TARGETS  # re-exported: callers use check.ENV_TARGETS
 
 CONFIGURATION_ID = re.compile(r"^icfg_[a-zA-Z0-9]+$")
 PRODUCT_ID = re.compile(r"^iap_[a-zA-Z0-9_]+$")
@@ -19,7 +20,6 @@ STORE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
 CONFIGURATION_VIEWS = ("account", "project")
 INSTALLATION_TYPES = ("marketplace", "external", "provisioning")
-ENV_TARGETS = ("production", "preview", "development")
 # envVarPrefix of a connection, as the Vercel CLI's connect route takes it (e.g. ``PR42_``).
 ENV_VAR_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What an Airflow template renders when the XCom it pulled was empty.

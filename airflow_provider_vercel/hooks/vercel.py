@@ -12,6 +12,7 @@ from airflow.providers.common.compat.sdk import BaseHook
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.errors import VercelError, VercelInputError
 from airflow_provider_vercel.api.retry import RetryPolicy
+from airflow_provider_vercel.defaults import DEFAULT_BASE_URL, DEFAULT_CONN_ID
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Connection
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
         Store,
     )
 
-DEFAULT_BASE_URL = "https://api.vercel.com"
 PERSONAL_ACCOUNT = "the token's personal account"
 #: Seconds get-or-create looks for a store after a create answered 5xx or not at all (the API layer's default).
 DEFAULT_SETTLE_SECONDS = 15.0
@@ -223,7 +223,7 @@ class VercelHook(BaseHook):
     """
 
     conn_name_attr = "vercel_conn_id"
-    default_conn_name = "vercel_default"
+    default_conn_name = DEFAULT_CONN_ID
     conn_type = "vercel"
     hook_name = "Vercel"
 

@@ -23,11 +23,11 @@ from airflow_provider_vercel.api.errors import (
     VercelPlanSelectionError,
     VercelStoreExistsError,
 )
+from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
 
 if TYPE_CHECKING:
     from airflow_provider_vercel.hooks.vercel import VercelHook
 
-DEFAULT_CONN_ID = "vercel_default"
 _JINJA_MARKERS = ("{{", "{%", "{#")
 _PLAIN = (str, int, float, bool, type(None))
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_vercel.defaults import ENV_TARGETS
 from airflow_provider_vercel.operators._base import (
     VercelBaseOperator,
     VercelTaskError,
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
     from airflow_provider_vercel.api.models import ProjectConnection, Store
 
-DEFAULT_ENVIRONMENTS = ("production", "preview", "development")
+# Connect a store to every standard target unless told otherwise.
+DEFAULT_ENVIRONMENTS = ENV_TARGETS
 
 
 def _environments_check(value: Any) -> list[str]:

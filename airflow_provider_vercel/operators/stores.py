@@ -554,9 +554,8 @@ def _resolve_product(listing: ConfigurationProducts, wanted: str, configuration_
 
 
 def _check_plan(plans: list[BillingPlan], plan_id: str, cents: int | None, product: Product) -> BillingPlan:
-    from airflow_provider_vercel.api.calls import plan_by_id
     from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
-    from airflow_provider_vercel.api.plans import PlanRule, select_plan
+    from airflow_provider_vercel.api.plans import PlanRule, plan_by_id, select_plan
 
     plan = plan_by_id(plans, plan_id)
     if plan is None:

@@ -24,10 +24,10 @@ except ImportError:  # Airflow 2
     from airflow.secrets import BaseSecretsBackend  # type: ignore[no-redef]
 
 from airflow_provider_vercel.api.store_conn_id import PREFIX, StoreConnectionRef, parse_store_conn_id
+from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERCEL_CONN_ID = "vercel_default"
 _FIELDS = ("conn_type", "description", "host", "login", "password", "schema", "port", "extra")
 
 
@@ -44,7 +44,7 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
         ``POSTGRES_URL``, ``REDIS_URL``, ``KV_URL``, then any ``*_URL``).
     """
 
-    def __init__(self, vercel_conn_id: str = DEFAULT_VERCEL_CONN_ID, variable: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, vercel_conn_id: str = DEFAULT_CONN_ID, variable: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         from airflow_provider_vercel.api import validation as check
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
+from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
+
 if TYPE_CHECKING:
     from airflow_provider_vercel.api.client import AsyncVercelClient
     from airflow_provider_vercel.api.models import Store
@@ -25,8 +27,6 @@ EVENT_SUCCESS = "success"
 EVENT_ERROR = "error"
 EVENT_TIMEOUT = "timeout"
 EVENT_STATUSES = (EVENT_SUCCESS, EVENT_ERROR, EVENT_TIMEOUT)
-
-DEFAULT_CONN_ID = "vercel_default"
 
 
 def store_event(status: str, store_id: str, store_status: str | None, message: str) -> TriggerEvent:

@@ -542,3 +542,10 @@ def test_selection_error_carries_every_plan_and_reason_as_data() -> None:
         "free": "free plan, and paid_only is True",
         "launch": "monthly cost $19.00 is above max_monthly_cost $10.00",
     }
+
+
+def test_plan_summary_is_json_safe():
+    plan = BillingPlan.model_validate(
+        {"id": "launch", "type": "subscription", "name": "Launch", "paymentMethodRequired": True, "cost": "$19/month"}
+    )
+    assert json.loads(json.dumps(plan_summary(plan)))["monthly_cost"] == "19"

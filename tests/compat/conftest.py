@@ -1,6 +1,6 @@
 """Fixtures for the compatibility smoke tests: an Airflow DB and the example DAGs on any supported Airflow.
 
-Same set-up as ``tests/dags/conftest.py`` (throwaway ``AIRFLOW_HOME`` from ``tests/conftest.py``, dags
+Same set-up as ``tests/helpers/airflow.py`` (throwaway ``AIRFLOW_HOME`` from ``tests/conftest.py``, dags
 folder = ``example_dags/``, the ``vercel_api`` pool, ``vercel_default`` pointed at the emulator), but
 only through paths that exist on Airflow 2.11, 3.1 and 3.3 (see ``harness.py``).
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.compat.harness import dagbag_class
-from tests.dags.conftest import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection
+from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Version-aware helpers for running the example DAGs on Airflow 2.11, 3.1 and 3.3.
 
-``tests/dags/conftest.py`` is written for Airflow 3.3. The differences met on older versions (see
+``tests/helpers/airflow.py`` is written for Airflow 3.3. The differences met on older versions (see
 ``scripts/compat.py`` for the matrix that runs them):
 
 - ``DagBag`` lives in ``airflow.dag_processing.dagbag`` from 3.2 on; before that (2.11, 3.1) in

@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from tests.compat.harness import AIRFLOW_3, dag_run_state, dagbag_class, task_states, xcoms
-from tests.dags.conftest import EXAMPLE_DAGS, VERCEL_POOL
+from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"
 EXAMPLE_DAG_IDS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.compat.harness import dag_run_state, task_states, xcoms
-from tests.dags.conftest import EXAMPLE_DAGS, emulator_connection
+from tests.helpers.airflow import EXAMPLE_DAGS, emulator_connection
 
 DAG_ID = "vercel_pr_database"
 

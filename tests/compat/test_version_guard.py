@@ -41,10 +41,16 @@ def test_an_airflow_older_than_2_11_is_refused_with_the_floor_and_the_found_vers
     )
 
 
-@pytest.mark.parametrize("supported", ["2.11.0", "2.11.2", "3.0.6", "3.1.8", "3.3.2", "3.4.0.dev0", "10.0.0"])
+@pytest.mark.parametrize("supported", ["2.11.0", "2.11.0rc1", "2.11.2", "3.0.6", "3.1.8", "3.3.2", "3.4.0.dev0", "10.0.0"])
 def test_supported_airflow_versions_pass(monkeypatch, supported):
     fake_versions(monkeypatch, apache_airflow=supported)
     _check_airflow_version()
+
+
+def test_an_airflow_version_that_is_not_pep_440_is_refused_with_the_found_version(monkeypatch):
+    fake_versions(monkeypatch, apache_airflow="custom-build")
+    with pytest.raises(RuntimeError, match=r"needs Apache Airflow >= 2\.11\.0; this environment has custom-build\."):
+        _check_airflow_version()
 
 
 def test_only_airflow_core_installed_is_checked_too(monkeypatch):

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.dags.conftest import EXAMPLE_DAGS, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, task_states, xcoms
 
 DAG_ID = "vercel_paid_store_approval"
 CREATE_PATH = "/v1/storage/stores/integration/direct"

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from airflow_provider_vercel.operators.stores import STORE_ID_XCOM_KEY, STORE_URL_XCOM_KEY
-from tests.dags.conftest import EXAMPLE_DAGS, VERCEL_POOL, run_dag, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, run_dag, task_states, xcoms
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"
 EXAMPLE_DAG_IDS = {"vercel_free_store", "vercel_paid_store", "vercel_prepayment_store", "vercel_preview_stores"}

@@ -22,7 +22,7 @@ import logging
 
 import pytest
 
-from tests.dags.conftest import EXAMPLE_DAGS, run_dag, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, run_dag, task_states, xcoms
 
 DAG_ID = "vercel_pr_database"
 PUBLIC = {"PGHOST"}

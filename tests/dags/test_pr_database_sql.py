@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 
-from tests.dags.conftest import EXAMPLE_DAGS, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, task_states, xcoms
 from tests.reliability.test_secrets import (  # noqa: F401  (the evidence fixture)
     add_dag_run,
     evidence,

@@ -3,7 +3,7 @@ project, N prefixes, N distinct URLs, credentials never in XCom, and every store
 
 from __future__ import annotations
 
-from tests.dags.conftest import EXAMPLE_DAGS, run_dag, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, run_dag, task_states, xcoms
 
 DAG_ID = "vercel_preview_stores_one_project"
 PULL_REQUESTS = [41, 42, 43]

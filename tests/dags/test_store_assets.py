@@ -9,7 +9,7 @@ the alias, is queued for a run).
 from __future__ import annotations
 
 from airflow_provider_vercel.operators.stores import STORE_ASSET_ALIAS, store_asset_uri
-from tests.dags.conftest import run_dag, task_states, xcoms
+from tests.helpers.airflow import run_dag, task_states, xcoms
 
 CONSUMER = "vercel_store_consumer"
 

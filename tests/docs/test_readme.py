@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import readme_tables  # noqa: E402
 
-from tests.dags.conftest import run_dag, task_states, xcoms  # noqa: E402
-from tests.operators.dag_bundle import operator_dagbag  # noqa: E402
+from tests.helpers.airflow import bundle_dagbag, run_dag, task_states, xcoms  # noqa: E402
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(?:<!-- readme-test: (?P<mark>[^>]*?) -->\n)?```python\n(?P<code>.*?)```", re.S)
@@ -153,7 +152,7 @@ def docs_dagbag(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """Every ``readme-test: dag`` block written to a DAG file and parsed as a bundle."""
     for _, mark, code in blocks("dag "):
         (tmp_path / f"{mark.split()[1]}.py").write_text(code)
-    return operator_dagbag(monkeypatch, folder=tmp_path, name="readme-dags")
+    return bundle_dagbag(monkeypatch, tmp_path, "readme-dags")
 
 
 def test_the_readmes_quick_start_dag_runs_against_the_emulator(docs_dagbag, airflow_emulator):

@@ -1,6 +1,6 @@
 """Pieces shared by the multi-process checks: processes started and stopped by pid, ports, polling, checks.
 
-Used by ``scripts/airflow_multiprocess_check.py`` (LocalExecutor) and ``tests/integration/distributed.py``
+Used by ``tests/integration/airflow_multiprocess_check.py`` (LocalExecutor) and ``tests/integration/distributed.py``
 (CeleryExecutor). Standard library only, plus psutil (an Airflow dependency) to find a process's descendants.
 """
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from airflow_provider_vercel.api.client import DEFAULT_BASE_URL
+from airflow_provider_vercel.defaults import DEFAULT_BASE_URL
 
 NO_TOKEN = "VERCEL_TOKEN is not set: the live checks against Vercel's API are skipped (see tests/live/settings.py)"
 

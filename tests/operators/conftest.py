@@ -1,17 +1,22 @@
 """Fixtures for the operator tests: the ``vercel_default`` connection pointed at the emulator, and a context.
 
 Operators run against the emulator over real HTTP; only the Airflow task context is stand-in (a task
-instance that records ``xcom_push``). End-to-end runs through Airflow are in ``tests/dags``.
+instance that records ``xcom_push``). End-to-end runs of the example DAGs are in ``tests/dags``; the harness is ``tests/helpers/airflow.py``.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers.airflow import bundle_dagbag
+
 CREATE_PATH = "/v1/storage/stores/integration/direct"
+OPERATOR_DAGS = Path(__file__).resolve().parent / "dags"
+OPERATOR_BUNDLE = "vercel-operator-test-dags"
 
 
 class RecordingTaskInstance:
@@ -69,24 +74,9 @@ def posts(server: Any) -> list[dict[str, Any]]:
     return api_requests(server, "POST", CREATE_PATH)
 
 
-def assert_no_secrets(server: Any, value: Any) -> None:
-    """Neither the token nor any store secret value appears in ``value``."""
-    text = json.dumps(value)
-    assert server.admin_token not in text
-    for store in server.state.stores.values():
-        for secret in store.secrets.values():
-            assert secret not in text
-
-
-# The in-process Airflow harness, for the tests that run tests/operators/dags through dag.test().
-from tests.dags.conftest import airflow_db, airflow_emulator  # noqa: E402, F401
-
-
 @pytest.fixture
-def operator_bag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  (the fixture)
+def operator_bag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     """``tests/operators/dags`` parsed and served as a DAG bundle."""
     # The dag.test() harness needs Airflow >= 3.2's DagBag module; the compat smoke suite (2.11, 3.1) skips it.
     pytest.importorskip("airflow.dag_processing.dagbag", reason="the dag.test() harness needs Airflow >= 3.2")
-    from tests.operators.dag_bundle import operator_dagbag
-
-    return operator_dagbag(monkeypatch)
+    return bundle_dagbag(monkeypatch, OPERATOR_DAGS, OPERATOR_BUNDLE)

@@ -7,7 +7,8 @@ import pytest
 from airflow_provider_vercel.api.errors import VercelForbiddenError, VercelInputError, VercelNotFoundError
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.api import VercelApiOperator
-from tests.operators.conftest import api_requests, assert_no_secrets, connection_json, posts
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests, connection_json, posts
 
 
 def test_get_returns_the_parsed_json_with_team_scoping(emulator, context, neon_cfg):

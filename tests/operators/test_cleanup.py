@@ -15,7 +15,8 @@ from airflow_provider_vercel.operators import VercelCleanupStoresOperator
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.cleanup import REPORT_XCOM_KEY
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator
-from tests.operators.conftest import api_requests, assert_no_secrets
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests
 
 DAY_MS = 86_400_000
 DELETE_PREFIX = "/v1/storage/stores/integration/"

@@ -12,7 +12,8 @@ from airflow_provider_vercel.operators.stores import (
     VercelCreateStoreOperator,
     VercelStoreLink,
 )
-from tests.operators.conftest import api_requests, assert_no_secrets, posts
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests, posts
 
 SUMMARY_KEYS = {
     "id",

@@ -11,7 +11,8 @@ from airflow_provider_vercel.operators.discovery import (
     VercelListConfigurationsOperator,
     VercelListProductsOperator,
 )
-from tests.operators.conftest import api_requests, assert_no_secrets
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests
 
 CONFIGURATION_KEYS = {
     "id",

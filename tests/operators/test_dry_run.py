@@ -10,7 +10,8 @@ import pytest
 
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator
-from tests.operators.conftest import api_requests, assert_no_secrets, posts
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests, posts
 
 REPORT_KEYS = {"dry_run", "would", "request", "product", "plan", "existing_store_id", "reasons"}
 

@@ -13,7 +13,8 @@ from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
-from tests.operators.conftest import api_requests, assert_no_secrets
+from tests.helpers.secrets import assert_no_secrets
+from tests.operators.conftest import api_requests
 
 CONNECT_KEYS = {"store_id", "project_id", "connected", "environments", "env_var_names"}
 DELETE_KEYS = {"store_id", "name", "deleted", "already_gone", "disconnected_project_ids"}

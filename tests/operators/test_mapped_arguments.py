@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_vercel import operators, sensors
-from tests.dags.conftest import run_dag, task_states, xcoms
+from tests.helpers.airflow import run_dag, task_states, xcoms
 
 DAG_ID = "vercel_test_mapped"
 

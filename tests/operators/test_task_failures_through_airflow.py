@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from tests.dags.conftest import run_dag, task_states
+from tests.helpers.airflow import run_dag, task_states
 from tests.operators.conftest import connection_json
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"

@@ -6,7 +6,7 @@ reused from the other test folders rather than redefined:
 
 - ``emulator`` (``tests/operators``): ``vercel_default`` pointed at the emulator with fast retries
   (``RecordingTaskInstance`` from there stands in for a task instance that records ``xcom_push``);
-- ``airflow_db`` / ``airflow_emulator`` (``tests/dags``): the in-process Airflow
+- ``airflow_db`` / ``airflow_emulator`` (``tests/conftest.py``): the in-process Airflow
   harness that runs DAGs with ``dag.test()``.
 
 This folder adds ``reliability_dagbag`` (``tests/reliability/dags`` served as an extra DAG bundle) and
@@ -15,8 +15,6 @@ the helpers below.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ import pytest
 from airflow_provider_vercel.api.calls import CreateStoreRequest
 from airflow_provider_vercel.api.client import AsyncVercelClient, VercelClient
 from airflow_provider_vercel.api.retry import RetryPolicy
-from tests.dags.conftest import airflow_db, airflow_emulator  # noqa: F401  (shared harness)
+from tests.helpers.airflow import bundle_dagbag
 from tests.operators.conftest import connection_json, emulator  # noqa: F401  (shared fixture)
 
 CREATE_PATH = "/v1/storage/stores/integration/direct"
@@ -90,22 +88,9 @@ def operator_connection(server: Any, **extra: Any) -> str:
 
 
 @pytest.fixture
-def reliability_dagbag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:  # noqa: F811
+def reliability_dagbag(airflow_db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     """``tests/reliability/dags`` parsed and configured as a DAG bundle beside the dags folder."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    bundles = [
-        {"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle", "kwargs": {}},
-        {
-            "name": RELIABILITY_BUNDLE,
-            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-            "kwargs": {"path": str(RELIABILITY_DAGS)},
-        },
-    ]
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-    bag = DagBag(dag_folder=str(RELIABILITY_DAGS), bundle_path=RELIABILITY_DAGS, bundle_name=RELIABILITY_BUNDLE)
-    assert bag.import_errors == {}
-    yield bag
+    return bundle_dagbag(monkeypatch, RELIABILITY_DAGS, RELIABILITY_BUNDLE)
 
 
 # --- figures for the session summary ---------------------------------------------------------------

@@ -1,39 +1,31 @@
-"""The randomized create campaign (``scripts/reliability_campaign.py``): zero duplicates, zero lost.
+"""The randomized create campaign (``tests/integration/reliability_campaign.py``): zero duplicates, zero lost.
 
 In the suite it runs fewer runs than the full campaign, with its listing lags and settle window
 compressed 20 times (lags up to 0.25 s, a 0.15 s settle window: the same ratio as the full run's 5 s
 and 3 s), so the suite stays fast. The seed is fixed so a failure replays exactly: ``python
-scripts/reliability_campaign.py --runs 250 --seed 20261125 --max-lag 0.25 --settle 0.15``; the full
+tests/integration/reliability_campaign.py --runs 250 --seed 20261125 --max-lag 0.25 --settle 0.15``; the full
 campaign is ``--runs 500 --seed 20261125`` (real-time lags up to 5 s). The report is printed and its
 figures appear in the session summary.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.integration import reliability_campaign
 from tests.reliability.conftest import record_figure
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "reliability_campaign.py"
+SCRIPT = Path(reliability_campaign.__file__)
 SEED = 20261125
 RUNS = 250
 #: Time-compressed 20 times against the full campaign's defaults (lags up to 5 s, settle 3 s).
 COMPRESSED = {"max_lag": 0.25, "settle": 0.15}
 
 
-def load_campaign():
-    spec = importlib.util.spec_from_file_location("reliability_campaign", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_randomized_create_runs_with_listing_lags_end_with_zero_duplicate_and_zero_lost_stores(vercel_emulator):
-    campaign = load_campaign()
+    campaign = reliability_campaign
     settings = campaign.CampaignSettings(**COMPRESSED)
     figures = campaign.run_campaign(RUNS, SEED, server=vercel_emulator, via="mixed", settings=settings)
     record_figure(
@@ -81,7 +73,7 @@ def test_the_campaign_script_runs_from_the_command_line_and_prints_its_seed():
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=SCRIPT.parents[1],
+        cwd=SCRIPT.parents[2],
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -49,10 +49,9 @@ from airflow_provider_vercel.operators.lifecycle import (
 )
 from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator
 from airflow_provider_vercel.sensors.stores import VercelStoreReadySensor
-from tests.dags.conftest import EXAMPLE_DAGS, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, xcoms
 from tests.operators.conftest import RecordingTaskInstance
 from tests.reliability.conftest import make_client, neon_request, operator_connection
-from tests.sensors.conftest import trigger_runs  # noqa: F401  (records trigger kwargs)
 
 UNKNOWN_TOKEN = "vcl_emu_LEAKPROBE_Zq8Xw3Rt6Yp1Lm4Nb7Vc"
 #: Secret values that are public by nature: the database host is the emulator's loopback address.
@@ -201,7 +200,7 @@ def test_every_example_dag_leaks_no_token_and_no_secret_value(
     request,
     monkeypatch,
     evidence,
-    trigger_runs,  # noqa: F811  (the fixture imported above)
+    trigger_runs,
     dag_file,
 ):
     server = emulator_for(dag_file, request)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.dags.conftest import run_dag, task_states, xcoms
+from tests.helpers.airflow import run_dag, task_states, xcoms
 from tests.reliability.conftest import (
     CREATE_PATH,
     LIST_PATH,

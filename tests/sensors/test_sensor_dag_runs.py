@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.dags.conftest import run_dag, task_states, xcoms
+from tests.helpers.airflow import run_dag, task_states, xcoms
 
 
 def run(bag, dag_id, server, name="wait-db"):

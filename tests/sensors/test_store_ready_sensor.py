@@ -35,6 +35,7 @@ from airflow_provider_vercel.sensors.stores import (
     wait_for_store_ready,
 )
 from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
+from tests.helpers.secrets import assert_no_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 SUMMARY_KEYS = {"id", "name", "status", "product", "plan", "configuration_id", "secret_names", "dashboard_url", "outcome"}
@@ -44,14 +45,6 @@ def sensor(store_id: str = "store_abc", **kwargs: Any) -> VercelStoreReadySensor
     kwargs.setdefault("poke_interval", 0.05)
     kwargs.setdefault("timeout", 10)
     return VercelStoreReadySensor(task_id="wait_for_store", store_id=store_id, **kwargs)
-
-
-def assert_no_secrets(server: Any, value: Any) -> None:
-    text = json.dumps(value)
-    assert server.admin_token not in text
-    for store in server.state.stores.values():
-        for secret in store.secrets.values():
-            assert secret not in text
 
 
 # --- construction ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The ``vercel`` connection form in Airflow's UI, checked in headless Chromium (``scripts/ui_connection_form.py``).
+"""The ``vercel`` connection form in Airflow's UI, checked in headless Chromium (``tests/integration/ui_connection_form.py``).
 
 Starts ``airflow api-server`` and Chromium (about 20 s). Skipped where Chromium is not installed, so
 ``make test`` stays green there; ``make test-ui`` installs Chromium first and sets
@@ -7,7 +7,6 @@ Starts ``airflow api-server`` and Chromium (about 20 s). Skipped where Chromium 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -16,12 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.compat.harness import AIRFLOW_VERSION
+from tests.integration import ui_connection_form
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "ui_connection_form.py"
-_spec = importlib.util.spec_from_file_location("ui_connection_form", SCRIPT)
-ui_connection_form = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ui_connection_form)
+SCRIPT = Path(ui_connection_form.__file__)
 
 
 def skip_or_fail(reason: str) -> None:

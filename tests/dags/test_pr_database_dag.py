@@ -8,12 +8,12 @@ PostgreSQL server (``airflow_emulator_postgres``; skipped with the reason withou
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
-from tests.dags.conftest import EXAMPLE_DAGS, run_dag, task_states, xcoms
+from tests.helpers.airflow import EXAMPLE_DAGS, run_dag, task_states, xcoms
+from tests.helpers.secrets import assert_no_secrets
 
 DAG_ID = "vercel_pr_database"
 TASKS = ["find_neon_configuration", "create_store", "wait_for_store", "connect_store", "run_checks", "sql_roundtrip",
@@ -49,14 +49,6 @@ def assert_no_leftovers(server):
     backend = server.state.backends["postgres"]
     if hasattr(backend, "exists"):  # a real PostgreSQL: the databases are gone too
         assert [s.id for s in server.state.stores.values() if backend.exists(s.id)] == []
-
-
-def assert_no_secrets(server, values):
-    text = json.dumps(list(values.values()), default=str)
-    assert server.admin_token not in text
-    for store in server.state.stores.values():
-        for secret in store.secrets.values():
-            assert secret not in text
 
 
 def test_the_dag_is_wired_with_a_teardown(example_dagbag):
@@ -109,7 +101,7 @@ def test_pull_request_database_lifecycle(pr_dagbag, airflow_emulator_postgres, t
     assert deleted["disconnected_project_ids"] == [web_app]
     assert store.deleted
     assert_no_leftovers(server)
-    assert_no_secrets(server, values)
+    assert_no_secrets(server, list(values.values()))
 
 
 def test_teardown_deletes_the_store_when_a_middle_task_fails(pr_dagbag, airflow_emulator_postgres):

@@ -17,8 +17,8 @@ What it does, all on loopback, in a throwaway ``AIRFLOW_HOME`` (SQLite):
 Every process it starts (api-server, Chromium, and their children) is stopped by process group id,
 also on failure or Ctrl-C. Exit status: 0 all checks passed, 1 a check failed, 2 could not set up.
 
-    .venv/bin/python scripts/ui_connection_form.py [--chromium PATH] [--out DIR] [--keep-home]
-    .venv/bin/python scripts/ui_connection_form.py --install-chromium   # apt-get, only if missing
+    .venv/bin/python tests/integration/ui_connection_form.py [--chromium PATH] [--out DIR] [--keep-home]
+    .venv/bin/python tests/integration/ui_connection_form.py --install-chromium   # apt-get, only if missing
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = (
     "--headless",

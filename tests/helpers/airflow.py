@@ -1,4 +1,4 @@
-"""Airflow set-up for running the example DAGs end to end, in-process, against the emulator.
+"""The in-process Airflow harness: running DAGs end to end, in-process, the example DAGs end to end, in-process, against the emulator.
 
 What it takes (measured on Airflow 3.3):
 
@@ -22,7 +22,6 @@ Execution API (~4–8 s); later runs take well under a second each.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,28 +29,6 @@ import pytest
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 VERCEL_POOL = "vercel_api"
-
-
-@pytest.fixture(scope="session")
-def airflow_db() -> Iterator[None]:
-    """A migrated metadata DB whose dags folder is ``example_dags/``, with the ``vercel_api`` pool."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
-        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-        from airflow import settings
-
-        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
-        from airflow.models.pool import Pool
-        from airflow.utils import db
-
-        db.initdb()
-        Pool.create_or_update_pool(
-            name=VERCEL_POOL,
-            slots=4,
-            description="Bounds concurrent tasks calling the Vercel API",
-            include_deferred=False,
-        )
-        yield
 
 
 def emulator_connection(server: Any) -> str:
@@ -66,26 +43,27 @@ def emulator_connection(server: Any) -> str:
     )
 
 
-@pytest.fixture
-def airflow_emulator(airflow_db: None, vercel_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The reset emulator, with ``AIRFLOW_CONN_VERCEL_DEFAULT`` pointing at it."""
-    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator))
-    return vercel_emulator
+def bundle_dagbag(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str) -> Any:
+    """A folder of DAG files parsed, and served as a DAG bundle next to the dags folder for this test.
 
-
-@pytest.fixture
-def airflow_emulator_postgres(airflow_db: None, vercel_emulator_postgres: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Like ``airflow_emulator``, with Postgres stores backed by a real PostgreSQL (skipped without one)."""
-    monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", emulator_connection(vercel_emulator_postgres))
-    return vercel_emulator_postgres
-
-
-@pytest.fixture(scope="session")
-def example_dagbag(airflow_db: None) -> Any:
-    """The example DAGs, parsed once (the DagBag a dag-processor would build)."""
+    :param monkeypatch: sets the bundle configuration for the test.
+    :param folder: the folder of DAG files.
+    :param name: the bundle's name.
+    """
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(EXAMPLE_DAGS))
+    bundles = [
+        {"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle", "kwargs": {}},
+        {
+            "name": name,
+            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+            "kwargs": {"path": str(folder)},
+        },
+    ]
+    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
+    bag = DagBag(dag_folder=str(folder), bundle_path=folder, bundle_name=name)
+    assert bag.import_errors == {}
+    return bag
 
 
 def run_dag(dagbag: Any, dag_id: str, **kwargs: Any) -> Any:

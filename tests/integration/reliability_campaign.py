@@ -28,7 +28,7 @@ once the lag is over (Airflow's ``retry_delay``, 5 minutes by default, is far lo
 
 Usage::
 
-    python scripts/reliability_campaign.py --runs 500 --seed 20261125 [--via mixed|client|async|operator]
+    python tests/integration/reliability_campaign.py --runs 500 --seed 20261125 [--via mixed|client|async|operator]
         [--max-lag 5] [--settle 3]
 
 The seed is printed (and chosen at random when not given), so any run can be replayed. The exit status
@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a file from a checkout
     sys.path.insert(0, str(ROOT))
 

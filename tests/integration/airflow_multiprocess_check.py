@@ -28,7 +28,7 @@ instance states in the metadata DB, then check:
 Every process started here is stopped by pid (its own process group), also on failure or Ctrl-C.
 Prints a timeline and timings; exits 0 when all checks pass.
 
-    .venv/bin/python scripts/airflow_multiprocess_check.py [--keep-home] [--no-failure-run]
+    .venv/bin/python tests/integration/airflow_multiprocess_check.py [--keep-home] [--no-failure-run]
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # run as a file: the shared harness lives in tests/integration
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # run as a file: import the shared harness as tests.integration
 
 from tests.integration.processes import (  # noqa: E402
     CheckFailed,

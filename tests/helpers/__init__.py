@@ -1,0 +1,1 @@
+"""Helpers the test folders share: the in-process Airflow harness and the no-secret check."""
