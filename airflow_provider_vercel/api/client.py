@@ -38,8 +38,6 @@ from airflow_provider_vercel.api.create import (
     DEFAULT_SETTLE_SECONDS,
     CreateOutcome,
     IfExists,
-    Sleep,
-    Step,
     check_batch,
     get_or_create_flow,
     matching_stores,
@@ -69,6 +67,7 @@ from airflow_provider_vercel.api.retry import (
     retrying_kwargs,
     seconds_until_epoch,
 )
+from airflow_provider_vercel.api.steps import Sleep, Step
 from airflow_provider_vercel.defaults import DEFAULT_BASE_URL as DEFAULT_BASE_URL  # re-exported for callers
 
 log = logging.getLogger(__name__)
@@ -428,7 +427,13 @@ class VercelClient(_ClientCore):
         kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
         return Retrying(**kwargs)(attempt, call)
 
-    def _drive(self, flow: Generator[Any, Any, T]) -> T:
+    def run(self, flow: Generator[Any, Any, T]) -> T:
+        """Drive a step generator (an ``api`` flow): execute each call it yields, sleep each ``Sleep``.
+
+        A call's exception is thrown into the flow, which decides; the flow's return value is returned.
+
+        :param flow: the flow, e.g. ``get_or_create_flow(...)``.
+        """
         done, step = _advance(flow)
         while not done:
             try:
@@ -503,7 +508,7 @@ class VercelClient(_ClientCore):
         :param request: the validated create body.
         :param if_exists: ``reuse`` an existing store of that name, or ``fail``.
         """
-        return self._drive(self._get_or_create_flow(request, if_exists))
+        return self.run(self._get_or_create_flow(request, if_exists))
 
     def get_or_create_stores(
         self, requests: Sequence[calls.CreateStoreRequest], if_exists: IfExists = "reuse"
@@ -516,7 +521,7 @@ class VercelClient(_ClientCore):
         light = {cfg: calls.list_stores(cfg, skip_metadata=True) for cfg in check_batch(requests)}
         listings = {cfg: self.execute(call) for cfg, call in light.items()}
         return [
-            self._drive(self._get_or_create_flow(r, if_exists, listings[r.integration_configuration_id]))
+            self.run(self._get_or_create_flow(r, if_exists, listings[r.integration_configuration_id]))
             for r in requests
         ]
 
@@ -566,7 +571,7 @@ class VercelClient(_ClientCore):
             product can share a project; None for no prefix.
         """
         flow = connect_flow(configuration_id, store_id, project_id, environments, sensitive, env_var_prefix)
-        return self._drive(flow)
+        return self.run(flow)
 
     def disconnect_store(self, store_id: str, connection_id: str | None = None) -> bool:
         """Disconnect one project connection, or all; False when there was nothing to remove.
@@ -590,7 +595,7 @@ class VercelClient(_ClientCore):
         :param decrypt: ask for decrypted values (deprecated by Vercel; prefer ``get_project_env``).
         :param git_branch: only preview variables of this branch.
         """
-        return self._drive(env_pages_flow(project, decrypt, git_branch))
+        return self.run(env_pages_flow(project, decrypt, git_branch))
 
     def get_project_env(self, project: str, env_id: str) -> EnvVar:
         """One environment variable, decrypted when readable (§8.2).
@@ -704,7 +709,11 @@ class AsyncVercelClient(_ClientCore):
         kwargs = retrying_kwargs(self.retry_policy, before_sleep=self._before_sleep(call), started=started)
         return await AsyncRetrying(**kwargs)(attempt, call)
 
-    async def _drive(self, flow: Generator[Any, Any, T]) -> T:
+    async def run(self, flow: Generator[Any, Any, T]) -> T:
+        """Drive a step generator as ``VercelClient.run`` does, without blocking the event loop.
+
+        :param flow: the flow, e.g. ``get_or_create_flow(...)``.
+        """
         done, step = _advance(flow)
         while not done:
             try:
@@ -749,7 +758,7 @@ class AsyncVercelClient(_ClientCore):
         self, request: calls.CreateStoreRequest, if_exists: IfExists = "reuse"
     ) -> CreateOutcome:
         """See ``VercelClient.get_or_create_store``."""
-        return await self._drive(self._get_or_create_flow(request, if_exists))
+        return await self.run(self._get_or_create_flow(request, if_exists))
 
     async def get_or_create_stores(
         self, requests: Sequence[calls.CreateStoreRequest], if_exists: IfExists = "reuse", concurrency: int = 8
@@ -772,7 +781,7 @@ class AsyncVercelClient(_ClientCore):
         async def one(request: calls.CreateStoreRequest) -> CreateOutcome:
             async with gate:
                 known = listings[request.integration_configuration_id]
-                return await self._drive(self._get_or_create_flow(request, if_exists, known))
+                return await self.run(self._get_or_create_flow(request, if_exists, known))
 
         results = await asyncio.gather(*(one(r) for r in requests), return_exceptions=True)
         for result in results:

@@ -38,21 +38,9 @@ from airflow_provider_vercel.api.errors import (
 )
 from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.api.retry import RetryPolicy, wait_seconds
+from airflow_provider_vercel.api.steps import Sleep, Step
 
 IfExists = Literal["reuse", "fail"]
-
-
-@dataclass(frozen=True)
-class Sleep:
-    """A step asking the driver to wait.
-
-    :param seconds: how long.
-    """
-
-    seconds: float
-
-
-Step = calls.ApiCall | Sleep
 
 
 @dataclass(frozen=True)

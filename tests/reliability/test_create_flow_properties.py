@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api import create as create_module
-from airflow_provider_vercel.api.create import CreateOutcome, Sleep, get_or_create_flow
+from airflow_provider_vercel.api.create import CreateOutcome, get_or_create_flow
 from airflow_provider_vercel.api.errors import (
     VercelAmbiguousCreateError,
     VercelRateLimitedError,
@@ -48,6 +48,7 @@ from airflow_provider_vercel.api.errors import (
 )
 from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.api.retry import RetryPolicy
+from airflow_provider_vercel.api.steps import Sleep
 
 CFG = "icfg_propertyTest0001"
 NAME = "prop-db"
