@@ -12,7 +12,7 @@ import ast
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.validation import require_text
@@ -64,6 +64,14 @@ def rendered_mapping(argument: str, value: Any) -> dict[str, Any] | None:
     if not isinstance(value, Mapping):
         raise VercelInputError(argument, f"must be a mapping, got {type(value).__name__}")
     return dict(value)
+
+
+@overload
+def rendered_bool(argument: str, value: Any, *, optional: Literal[False] = False) -> bool: ...
+
+
+@overload
+def rendered_bool(argument: str, value: Any, *, optional: bool) -> bool | None: ...
 
 
 def rendered_bool(argument: str, value: Any, *, optional: bool = False) -> bool | None:

@@ -14,17 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-# Store status vocabulary (§4). Anything else is "unknown": keep waiting, never crash.
-STORE_STATUS_AVAILABLE = "available"
-STORE_FAILED_STATUSES = frozenset(
-    {
-        "error",
-        "suspended",
-        "limits-exceeded-suspended",
-        "limits-exceeded-suspended-store-count",
-        "uninstalled",
-    }
-)
+# Store status vocabulary (§4), re-exported here where the models use it.
+from airflow_provider_vercel.api.statuses import STORE_FAILED_STATUSES as STORE_FAILED_STATUSES
+from airflow_provider_vercel.api.statuses import STORE_STATUS_AVAILABLE as STORE_STATUS_AVAILABLE
+
 PLAN_TYPE_PREPAYMENT = "prepayment"
 PLAN_TYPE_SUBSCRIPTION = "subscription"
 

@@ -14,41 +14,20 @@ operator and the CLI drive them with ``client.run(flow)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from airflow_provider_vercel.api import calls
-from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.calls import CreateStoreRequest
-from airflow_provider_vercel.api.coerce import optional_text, rendered_mapping
 from airflow_provider_vercel.api.create import matching_stores
+from airflow_provider_vercel.api.create_arguments import CREATE_ARGUMENT_CHECKS as CREATE_ARGUMENT_CHECKS
+from airflow_provider_vercel.api.create_arguments import IF_EXISTS_CHOICES as IF_EXISTS_CHOICES
 from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError, VercelResponseError
 from airflow_provider_vercel.api.models import BillingPlan, ConfigurationProducts, IntegrationConfiguration, Product
 from airflow_provider_vercel.api.plans import PlanRule, plan_by_id, plan_summary, select_plan
 from airflow_provider_vercel.api.steps import Step
 from airflow_provider_vercel.api.summaries import product_summary
-
-IF_EXISTS_CHOICES = ("reuse", "fail")
-
-
-def _optional(checker: Callable[[str, Any], Any], argument: str) -> Callable[[Any], Any]:
-    return lambda value: None if value is None else checker(argument, value)
-
-
-#: The create's arguments and the check each gets, as passed or as a template rendered it.
-CREATE_ARGUMENT_CHECKS: Mapping[str, Callable[[Any], Any]] = {
-    "integration_configuration_id": check.configuration_id,
-    "product": check.product_id_or_slug,
-    "name": check.store_name,
-    "billing_plan_id": _optional(check.require_text, "billing_plan_id"),
-    "metadata": lambda value: check.metadata_values(rendered_mapping("metadata", value)),
-    "prepayment_amount_cents": lambda value: check.prepayment_cents(optional_text(value)),
-    "payment_method_id": _optional(check.require_id, "payment_method_id"),
-    "external_id": _optional(check.require_text, "external_id"),
-    "protocol_settings": lambda value: rendered_mapping("protocol_settings", value),
-    "if_exists": lambda value: check.choice("if_exists", value, IF_EXISTS_CHOICES),
-}
 
 
 def create_request(arguments: Mapping[str, Any]) -> CreateStoreRequest:

@@ -20,16 +20,16 @@ from typing import Any
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError
-from airflow_provider_vercel.api.models import STORE_FAILED_STATUSES, Store
+from airflow_provider_vercel.api.models import Store
+from airflow_provider_vercel.api.statuses import (
+    EVENT_ERROR,
+    EVENT_STATUSES,
+    EVENT_SUCCESS,
+    EVENT_TIMEOUT,
+    PENDING,
+    STORE_FAILED_STATUSES,
+)
 from airflow_provider_vercel.api.steps import Sleep, Step
-
-#: Values of an outcome's (and a trigger event's) ``status``.
-EVENT_SUCCESS = "success"
-EVENT_ERROR = "error"
-EVENT_TIMEOUT = "timeout"
-EVENT_STATUSES = (EVENT_SUCCESS, EVENT_ERROR, EVENT_TIMEOUT)
-#: A single read (no deadline) found the store neither ready nor failed; never sent as an event.
-PENDING = "pending"
 
 __all__ = [
     "EVENT_ERROR",
@@ -113,8 +113,15 @@ class StoreReadinessWait:
         """The status of the last read (None before the first)."""
         return None if self.last is None else self.last.status
 
-    def steps(self) -> Generator[Step, Any, ReadinessOutcome]:
-        """Read the store until it is ready, failed or late; other API errors are raised to the driver."""
+    def steps(self, resume: bool = False) -> Generator[Step, Any, ReadinessOutcome]:
+        """Read the store until it is ready, failed or late; other API errors are raised to the driver.
+
+        :param resume: continue a wait whose last read found the store pending: pause before reading.
+        """
+        if resume and self.last is not None:
+            late = yield from self._pause()
+            if late is not None:
+                return late
         while True:
             try:
                 store: Store = yield calls.get_store(self.store_id)
@@ -134,11 +141,19 @@ class StoreReadinessWait:
                 return ReadinessOutcome(EVENT_ERROR, self.store_id, store, message)
             if self.deadline is None:
                 return ReadinessOutcome(PENDING, self.store_id, store, f"Store {self.store_id} status: {shown}.")
-            remaining = self.deadline - self.clock()
-            if remaining <= 0:
-                message = (
-                    f"Store {self.store_id} was not ready by the deadline; last status {shown!r} "
-                    f"after {self.polls} poll(s)."
-                )
-                return ReadinessOutcome(EVENT_TIMEOUT, self.store_id, store, message)
-            yield Sleep(min(self.poll_interval, remaining))
+            late = yield from self._pause()
+            if late is not None:
+                return late
+
+    def _pause(self) -> Generator[Step, Any, ReadinessOutcome | None]:
+        """Sleep until the next read; the timeout outcome instead when the deadline has passed."""
+        assert self.deadline is not None and self.last is not None
+        remaining = self.deadline - self.clock()
+        if remaining <= 0:
+            message = (
+                f"Store {self.store_id} was not ready by the deadline; last status "
+                f"{describe_status(self.last)!r} after {self.polls} poll(s)."
+            )
+            return ReadinessOutcome(EVENT_TIMEOUT, self.store_id, self.last, message)
+        yield Sleep(min(self.poll_interval, remaining))
+        return None

@@ -115,6 +115,25 @@ def outcome_label(outcome: CreateOutcome) -> str:
     return "recovered" if outcome.recovered_from else "created"
 
 
+def outcome_sentence(outcome: CreateOutcome, where: str, billing_plan_id: str | None) -> tuple[bool, str]:
+    """What get-or-create did, as one sentence for the task log; True first when it deserves a warning.
+
+    :param outcome: what get-or-create did.
+    :param where: the product and configuration, e.g. ``neon-postgres in icfg_…``.
+    :param billing_plan_id: the plan asked for (None: Vercel's free plan).
+    """
+    store = outcome.store
+    if outcome.reused:
+        return False, f"Store {store.name!r} already exists ({store.id}, {where}, status {store.status}): reused, nothing created."
+    if outcome.recovered_from:
+        return True, (
+            f"Created store {store.name!r} ({store.id}, {where}) after an ambiguous failure ({outcome.recovered_from}): "
+            f"it was found by name before any further request, so exactly one store exists ({outcome.posts} POST(s))."
+        )
+    plan = billing_plan_id or "Vercel's free plan"
+    return False, f"Created store {store.name!r} ({store.id}, {where}) on plan {plan}, status {store.status}."
+
+
 def store_summary(
     store: Store,
     *,
@@ -166,6 +185,7 @@ __all__ = [
     "dashboard_url",
     "enabled_protocols",
     "outcome_label",
+    "outcome_sentence",
     "product_summary",
     "store_summary",
 ]

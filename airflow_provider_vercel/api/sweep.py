@@ -19,10 +19,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_vercel.api.errors import VercelInputError
-from airflow_provider_vercel.api.models import Store
+
+if TYPE_CHECKING:
+    from airflow_provider_vercel.api.models import Store  # annotations only: keeps this module free of pydantic
 
 #: ``createdAt`` values before this (2020-01-01, epoch ms) cannot be a Marketplace store's: a seconds
 #: timestamp or a placeholder such as 0. Treated as "age unknown".

@@ -6,9 +6,11 @@ Works with anything that has ``disconnect_store`` and ``delete_store`` (the sync
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from airflow_provider_vercel.api.models import Store
+if TYPE_CHECKING:
+    from airflow_provider_vercel.api.models import Store  # annotations only: keeps this module free of pydantic
+
 
 
 class StoreRemover(Protocol):

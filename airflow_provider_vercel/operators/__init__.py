@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "VercelApiOperator": "airflow_provider_vercel.operators.api",
-    "VercelBaseOperator": "airflow_provider_vercel.operators._base",
+    "VercelBaseOperator": "airflow_provider_vercel.tasks.base",
     "VercelCleanupStoresOperator": "airflow_provider_vercel.operators.cleanup",
     "VercelConnectStoreOperator": "airflow_provider_vercel.operators.lifecycle",
     "VercelCreateStoreOperator": "airflow_provider_vercel.operators.stores",
@@ -17,11 +17,10 @@ _EXPORTS = {
     "VercelListProductsOperator": "airflow_provider_vercel.operators.discovery",
     "VercelSelectBillingPlanOperator": "airflow_provider_vercel.operators.discovery",
     "VercelStoreLink": "airflow_provider_vercel.operators.stores",
-    "VercelTaskError": "airflow_provider_vercel.operators._base",
+    "VercelTaskError": "airflow_provider_vercel.tasks.base",
 }
 
 if TYPE_CHECKING:
-    from airflow_provider_vercel.operators._base import VercelBaseOperator, VercelTaskError
     from airflow_provider_vercel.operators.api import VercelApiOperator
     from airflow_provider_vercel.operators.cleanup import VercelCleanupStoresOperator
     from airflow_provider_vercel.operators.discovery import (
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     )
     from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
     from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator, VercelStoreLink
+    from airflow_provider_vercel.tasks.base import VercelBaseOperator, VercelTaskError
 
 __all__ = [
     "VercelApiOperator",

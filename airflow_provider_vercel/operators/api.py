@@ -1,32 +1,33 @@
-"""``VercelApiOperator``: call any Vercel endpoint with the connection's token, team and retry policy."""
+"""``VercelApiOperator``: call any Vercel endpoint with the connection's token, team and retry policy.
+
+API modules that build pydantic models (``calls``, ``plans``, ``provisioning``) are imported where they
+are used, not at the top: DAG files import this module when they are parsed, and those imports would
+multiply its cost (``make bench BENCH_ARGS="--only parse"``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_vercel.operators._base import (
-    VercelBaseOperator,
-    decode_text,
-    mapping_argument,
-    optional_text,
-    task_failures,
-)
+from airflow.providers.common.compat.sdk import determine_kwargs
+
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.coerce import decode_text, optional_text, rendered_mapping
+from airflow_provider_vercel.api.errors import VercelInputError
+from airflow_provider_vercel.tasks.base import VercelBaseOperator, is_deferred, task_failures
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
 def _check_call(method: Any, path: Any, query: Any) -> Any:
-    from airflow_provider_vercel.api import calls
-    from airflow_provider_vercel.api import validation as check
+    from airflow_provider_vercel.api import calls  # heavy: see the module docstring
 
-    return calls.generic(method, path, check.finite_json("query", mapping_argument("query", query)))
+    return calls.generic(method, path, check.finite_json("query", rendered_mapping("query", query)))
 
 
 def _checked_body(body: Any) -> Any:
-    from airflow_provider_vercel.api import validation as check
-
     return check.finite_json("body", _json_body(body))
 
 
@@ -81,10 +82,7 @@ class VercelApiOperator(VercelBaseOperator):
         self.body = body
         self.response_filter = response_filter
         if response_filter is not None and not callable(response_filter):
-            from airflow_provider_vercel.api.errors import VercelInputError
-
             raise VercelInputError("response_filter", f"must be callable, got {type(response_filter).__name__}")
-        from airflow_provider_vercel.operators._base import is_deferred
 
         if not any(map(is_deferred, (method, path, query))):
             _check_call(method, path, query)
@@ -100,7 +98,5 @@ class VercelApiOperator(VercelBaseOperator):
             data = self.hook.client.request(call.method, call.path, params=call.params, json=body)
         if self.response_filter is None:
             return data
-        from airflow.providers.common.compat.sdk import determine_kwargs
-
         kwargs = determine_kwargs(self.response_filter, [data], context)
         return self.response_filter(data, **kwargs)

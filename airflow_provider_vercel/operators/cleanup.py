@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowException
 
-from airflow_provider_vercel.operators._base import (
-    VercelBaseOperator,
-    VercelTaskError,
-    is_deferred,
-    optional_text,
-    rendered_bool,
-    task_failures,
-)
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.coerce import rendered_bool, rendered_count, rendered_optional_text
+from airflow_provider_vercel.api.errors import VercelError, VercelGoneError, VercelNotFoundError
+from airflow_provider_vercel.api.sweep import StoreSelector, parse_duration, plan_sweep, refs
+from airflow_provider_vercel.api.teardown import tear_down_store
+from airflow_provider_vercel.tasks.base import VercelBaseOperator, VercelTaskError, is_deferred, task_failures
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -30,25 +28,6 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_DELETIONS = 10
 REPORT_XCOM_KEY = "sweep_report"
-
-
-def _count(argument: str, value: Any) -> int:
-    from airflow_provider_vercel.api.errors import VercelInputError
-
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise VercelInputError(argument, f"must be a whole number >= 0, got {value!r}")
-    return value
-
-
-def _text(argument: str, value: Any) -> str | None:
-    from airflow_provider_vercel.api import validation as check
-
-    value = optional_text(value)
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null")):
-        return None
-    return check.require_text(argument, value)
 
 
 def _error_summary(exc: BaseException) -> str:
@@ -121,30 +100,25 @@ class VercelCleanupStoresOperator(VercelBaseOperator):
         self.product = product
         self.older_than = older_than
         self.only_unconnected = only_unconnected
-        self.max_deletions = max_deletions
+        self.max_deletions: int | str = max_deletions
         self.dry_run_mode = dry_run
-        from airflow_provider_vercel.api import validation as check
-        from airflow_provider_vercel.api.sweep import parse_duration
 
         self.check_now(integration_configuration_id, check.configuration_id)
-        self.check_now(name_prefix, lambda v: _text("name_prefix", v))
-        self.check_now(name_glob, lambda v: _text("name_glob", v))
-        self.check_now(product, lambda v: _text("product", v) is None or check.product_id_or_slug(v))
+        self.check_now(name_prefix, lambda v: rendered_optional_text("name_prefix", v))
+        self.check_now(name_glob, lambda v: rendered_optional_text("name_glob", v))
+        self.check_now(product, lambda v: rendered_optional_text("product", v) is None or check.product_id_or_slug(v))
         self.check_now(older_than, parse_duration)
         self.check_now(only_unconnected, lambda v: rendered_bool("only_unconnected", v))
-        self.check_now(max_deletions, lambda v: _count("max_deletions", v))
+        self.check_now(max_deletions, lambda v: rendered_count("max_deletions", v))
         self.check_now(dry_run, lambda v: rendered_bool("dry_run", v))
         if not any(map(is_deferred, (name_prefix, name_glob, product, older_than, only_unconnected))):
             self._selector()  # an empty selector fails at parse time
 
     def _selector(self) -> StoreSelector:
-        from airflow_provider_vercel.api import validation as check
-        from airflow_provider_vercel.api.sweep import StoreSelector, parse_duration
-
-        product = _text("product", self.product)
+        product = rendered_optional_text("product", self.product)
         return StoreSelector(
-            name_prefix=_text("name_prefix", self.name_prefix),
-            name_glob=_text("name_glob", self.name_glob),
+            name_prefix=rendered_optional_text("name_prefix", self.name_prefix),
+            name_glob=rendered_optional_text("name_glob", self.name_glob),
             product=check.product_id_or_slug(product) if product is not None else None,
             older_than=parse_duration(self.older_than),
             only_unconnected=bool(rendered_bool("only_unconnected", self.only_unconnected)),
@@ -152,17 +126,13 @@ class VercelCleanupStoresOperator(VercelBaseOperator):
 
     def check_rendered(self) -> None:
         """Check and normalise the rendered arguments; raises ``VercelInputError`` naming the argument."""
-        from airflow_provider_vercel.api import validation as check
-
         super().check_rendered()
         self.integration_configuration_id = check.configuration_id(self.integration_configuration_id)
         self.selector = self._selector()
-        self.max_deletions = _count("max_deletions", self.max_deletions)
+        self.max_deletions = rendered_count("max_deletions", self.max_deletions)
         self.dry_run_mode = bool(rendered_bool("dry_run", self.dry_run_mode))
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_vercel.api.sweep import plan_sweep, refs
-
         with task_failures():
             self.check_rendered()
             stores = self.hook.list_stores(self.integration_configuration_id)
@@ -181,7 +151,7 @@ class VercelCleanupStoresOperator(VercelBaseOperator):
             "failed": [],
             "dry_run": self.dry_run_mode,
         }
-        if plan.too_many(self.max_deletions):
+        if plan.too_many(rendered_count("max_deletions", self.max_deletions)):
             self._push(context, {**report, "would_delete": refs(plan.selected)})
             listing = ", ".join(f"{s.id} ({s.name})" for s in plan.selected)
             raise VercelTaskError(
@@ -206,9 +176,6 @@ class VercelCleanupStoresOperator(VercelBaseOperator):
         return report
 
     def _tear_down(self, store: Any, report: dict[str, Any]) -> None:
-        from airflow_provider_vercel.api.errors import VercelError, VercelGoneError, VercelNotFoundError
-        from airflow_provider_vercel.api.teardown import tear_down_store
-
         entry = {"id": store.id, "name": store.name}
         try:
             outcome = tear_down_store(self.hook, store)

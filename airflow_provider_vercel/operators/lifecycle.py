@@ -10,15 +10,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_vercel.defaults import ENV_TARGETS
-from airflow_provider_vercel.operators._base import (
-    VercelBaseOperator,
-    VercelTaskError,
-    optional_text,
-    rendered_bool,
-    rendered_list,
-    task_failures,
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.coerce import optional_text, rendered_bool, rendered_list
+from airflow_provider_vercel.api.errors import (
+    VercelBadRequestError,
+    VercelGoneError,
+    VercelInputError,
+    VercelNotFoundError,
 )
+from airflow_provider_vercel.api.teardown import tear_down_store
+from airflow_provider_vercel.defaults import ENV_TARGETS
+from airflow_provider_vercel.tasks.base import VercelBaseOperator, VercelTaskError, task_failures
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -30,8 +32,6 @@ DEFAULT_ENVIRONMENTS = ENV_TARGETS
 
 
 def _environments_check(value: Any) -> list[str]:
-    from airflow_provider_vercel.api import validation as check
-
     return check.environments(rendered_list("environments", value))
 
 
@@ -40,8 +40,6 @@ def _sensitive_check(value: Any) -> bool | None:
 
 
 def _prefix_check(value: Any) -> str | None:
-    from airflow_provider_vercel.api import validation as check
-
     text = optional_text(value)
     return None if text is None else check.env_var_prefix(text)
 
@@ -49,8 +47,6 @@ def _prefix_check(value: Any) -> str | None:
 @contextmanager
 def _env_conflicts(project_id: str) -> Iterator[None]:
     """Turn Vercel's ``env_already_exists`` 400 into a task failure that names ``env_var_prefix``."""
-    from airflow_provider_vercel.api.errors import VercelBadRequestError
-
     try:
         yield
     except VercelBadRequestError as exc:
@@ -128,8 +124,6 @@ class VercelConnectStoreOperator(VercelBaseOperator):
             self.check_now(value, checker)
 
     def _checks(self) -> list[tuple[Any, Any]]:
-        from airflow_provider_vercel.api import validation as check
-
         return [
             (self.store_id, lambda v: check.require_id("store_id", v)),
             (self.project_id, lambda v: check.require_id("project_id", v)),
@@ -144,8 +138,6 @@ class VercelConnectStoreOperator(VercelBaseOperator):
 
     def check_rendered(self) -> None:
         """Check the rendered arguments and normalise them; raises ``VercelInputError`` naming the argument."""
-        from airflow_provider_vercel.api import validation as check
-
         super().check_rendered()
         for value, checker in self._checks():
             checker(value)
@@ -169,8 +161,6 @@ class VercelConnectStoreOperator(VercelBaseOperator):
                 return self._result(existing, connected=False, store=store)
             configuration_id = self.integration_configuration_id or store.configuration_id
             if not configuration_id:
-                from airflow_provider_vercel.api.errors import VercelInputError
-
                 raise VercelInputError(
                     "integration_configuration_id",
                     f"store {self.store_id} does not name its configuration; pass integration_configuration_id",
@@ -246,22 +236,17 @@ class VercelDeleteStoreOperator(VercelBaseOperator):
         super().__init__(**kwargs)
         self.store_id = store_id
         self.disconnect_projects = disconnect_projects
-        from airflow_provider_vercel.api import validation as check
 
         self.check_now(store_id, lambda v: check.require_id("store_id", v))
         self.check_now(disconnect_projects, lambda v: rendered_bool("disconnect_projects", v))
 
     def check_rendered(self) -> None:
         """Check the rendered ``store_id`` and ``disconnect_projects``."""
-        from airflow_provider_vercel.api import validation as check
-
         super().check_rendered()
         self.store_id = check.require_id("store_id", self.store_id)
         self.disconnect_projects = rendered_bool("disconnect_projects", self.disconnect_projects)
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError
-
         with task_failures():
             self.check_rendered()
         try:
@@ -269,7 +254,6 @@ class VercelDeleteStoreOperator(VercelBaseOperator):
         except (VercelNotFoundError, VercelGoneError):
             self.log.info("Store %s does not exist (already deleted, or never created): nothing to do.", self.store_id)
             return self._result(None, deleted=False, disconnected=[])
-        from airflow_provider_vercel.api.teardown import tear_down_store
 
         outcome = tear_down_store(
             self.hook, store, store_id=self.store_id, disconnect_projects=self.disconnect_projects

@@ -1,5 +1,8 @@
 """``VercelStoreStatusTrigger``: wait in the triggerer until a store is ready, failed or late.
 
+A thin adapter: the async client drives the readiness flow (``api/readiness.py``) that the sensor and
+the create operator drive on the worker, and its outcome is the one event.
+
 The trigger only ever reads (``GET /v1/storage/stores/{id}``): creating the store is the worker's job,
 so a restarted triggerer can never send a second create request. Its kwargs are plain JSON (ids,
 numbers), the deadline is an absolute epoch timestamp computed on the worker, and the API token is
@@ -8,25 +11,26 @@ never among them: the trigger reads the Airflow connection itself, without block
 
 from __future__ import annotations
 
-import asyncio
-import math
-import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.errors import VercelError
+from airflow_provider_vercel.api.readiness import (
+    EVENT_ERROR,
+    EVENT_STATUSES,
+    EVENT_SUCCESS,
+    EVENT_TIMEOUT,
+    StoreReadinessWait,
+    describe_status,
+)
 from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
+from airflow_provider_vercel.hooks.vercel import VercelHook
 
 if TYPE_CHECKING:
     from airflow_provider_vercel.api.client import AsyncVercelClient
-    from airflow_provider_vercel.api.models import Store
-
-#: Values of an event's ``status``.
-EVENT_SUCCESS = "success"
-EVENT_ERROR = "error"
-EVENT_TIMEOUT = "timeout"
-EVENT_STATUSES = (EVENT_SUCCESS, EVENT_ERROR, EVENT_TIMEOUT)
 
 
 def store_event(status: str, store_id: str, store_status: str | None, message: str) -> TriggerEvent:
@@ -37,13 +41,7 @@ def store_event(status: str, store_id: str, store_status: str | None, message: s
     :param store_status: the store's last known status (None when it was never read).
     :param message: a sentence for the task log; never contains the token.
     """
-    return TriggerEvent({"status": status, "store_id": store_id, "store_status": store_status, "message": message})
-
-
-def _number(argument: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{argument} must be a finite number, got {value!r}")
-    return float(value)
+    return TriggerEvent({"status": status, "store_id": store_id, "store_status": store_status, "message": message})  # type: ignore[no-untyped-call]
 
 
 class VercelStoreStatusTrigger(BaseTrigger):
@@ -73,14 +71,11 @@ class VercelStoreStatusTrigger(BaseTrigger):
         team_id: str | None = None,
         team_slug: str | None = None,
     ) -> None:
-        super().__init__()
-        if not isinstance(store_id, str) or not store_id.strip():
-            raise ValueError(f"store_id must be a non-empty string, got {store_id!r}")
-        self.store_id = store_id.strip()
-        self.deadline = _number("deadline", deadline)
-        self.poll_interval = _number("poll_interval", poll_interval)
-        if self.poll_interval <= 0:
-            raise ValueError(f"poll_interval must be > 0 seconds, got {poll_interval!r}")
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's BaseTrigger is unannotated
+        # A VercelInputError is a ValueError: the triggerer refuses to build a trigger from bad kwargs.
+        self.store_id = check.require_text("store_id", store_id)
+        self.deadline = check.finite_number("deadline", deadline)
+        self.poll_interval = check.finite_number("poll_interval", poll_interval, above=0)
         self.vercel_conn_id = vercel_conn_id
         self.team_id = team_id
         self.team_slug = team_slug
@@ -104,8 +99,6 @@ class VercelStoreStatusTrigger(BaseTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         """Read the store every ``poll_interval`` seconds and yield exactly one event."""
-        from airflow_provider_vercel.hooks.vercel import VercelHook
-
         hook = VercelHook(self.vercel_conn_id, team_id=self.team_id, team_slug=self.team_slug)
         try:
             client = await hook.aget_client()
@@ -122,49 +115,16 @@ class VercelStoreStatusTrigger(BaseTrigger):
         yield event
 
     async def _poll(self, client: AsyncVercelClient) -> TriggerEvent:
-        from airflow_provider_vercel.api.errors import VercelError, VercelGoneError, VercelNotFoundError
+        def log_status(store: Any, shown: str, polls: int) -> None:
+            self.log.info("Store %s status: %s (poll %d)", self.store_id, shown, polls)
 
-        last: str | None = None
-        polls = 0
-        while True:
-            try:
-                store = await client.get_store(self.store_id)
-            except (VercelNotFoundError, VercelGoneError):
-                return store_event(
-                    EVENT_ERROR, self.store_id, last, f"Store {self.store_id} does not exist (deleted or another team's)."
-                )
-            except VercelError as exc:  # what is left after the client's retry policy gave up
-                return store_event(
-                    EVENT_ERROR, self.store_id, last, f"Reading store {self.store_id} failed: {_describe(exc)}"
-                )
-            polls += 1
-            shown = describe_status(store)
-            if polls == 1 or store.status != last:
-                self.log.info("Store %s status: %s (poll %d)", self.store_id, shown, polls)
-            last = store.status
-            if store.is_ready:
-                message = f"Store {self.store_id} is ready (status {shown}) after {polls} poll(s)."
-                return store_event(EVENT_SUCCESS, self.store_id, store.status, message)
-            if store.has_failed:
-                message = f"Store {self.store_id} reached the failure status {shown!r}."
-                return store_event(EVENT_ERROR, self.store_id, store.status, message)
-            remaining = self.deadline - time.time()
-            if remaining <= 0:
-                message = (
-                    f"Store {self.store_id} was not ready by the deadline; last status {shown!r} after {polls} poll(s)."
-                )
-                return store_event(EVENT_TIMEOUT, self.store_id, store.status, message)
-            await asyncio.sleep(min(self.poll_interval, remaining))
-
-
-def describe_status(store: Store) -> str:
-    """The store's status for a message; a null status shows ``externalResourceStatus`` (§5.2).
-
-    :param store: the store as read from the API.
-    """
-    if store.status in (None, "null"):
-        return f"null (external {store.external_resource_status})" if store.external_resource_status else "null"
-    return store.status
+        wait = StoreReadinessWait(self.store_id, self.deadline, self.poll_interval, on_status=log_status)
+        try:
+            outcome = await client.run(wait.steps())
+        except VercelError as exc:  # what is left after the client's retry policy gave up
+            message = f"Reading store {self.store_id} failed: {_describe(exc)}"
+            return store_event(EVENT_ERROR, self.store_id, wait.last_status, message)
+        return TriggerEvent(outcome.event())  # type: ignore[no-untyped-call]
 
 
 def _describe(exc: BaseException, hook: Any = None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelForbiddenError, VercelInputError, VercelNotFoundError
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.api import VercelApiOperator
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.helpers.secrets import assert_no_secrets
 from tests.operators.conftest import api_requests, connection_json, posts
 

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_vercel.api.coerce import rendered_bool, rendered_list, rendered_number
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.operators import (
     VercelCreateStoreOperator,
     VercelDeleteStoreOperator,
     VercelListBillingPlansOperator,
 )
-from airflow_provider_vercel.operators._base import rendered_bool, rendered_list, rendered_number
 from airflow_provider_vercel.sensors import VercelStoreReadySensor
 from tests.operators.conftest import posts
 

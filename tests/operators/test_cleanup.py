@@ -12,9 +12,9 @@ from airflow_provider_vercel.api.calls import CreateStoreRequest
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.operators import VercelCleanupStoresOperator
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.cleanup import REPORT_XCOM_KEY
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.helpers.secrets import assert_no_secrets
 from tests.operators.conftest import api_requests
 

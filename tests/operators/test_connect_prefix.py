@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.operators.test_lifecycle import connect, connection_posts, new_store, project_vars
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError, VercelStoreExistsError
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.stores import (
     STORE_ID_XCOM_KEY,
     STORE_URL_XCOM_KEY,
     VercelCreateStoreOperator,
     VercelStoreLink,
 )
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.helpers.secrets import assert_no_secrets
 from tests.operators.conftest import api_requests, posts
 

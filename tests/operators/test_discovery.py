@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.discovery import (
     VercelListBillingPlansOperator,
     VercelListConfigurationsOperator,
     VercelListProductsOperator,
 )
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.helpers.secrets import assert_no_secrets
 from tests.operators.conftest import api_requests
 

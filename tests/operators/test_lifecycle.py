@@ -11,8 +11,8 @@ from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import VercelBadRequestError, VercelInputError, VercelNotFoundError
 from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.hooks.vercel import VercelHook
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator, VercelDeleteStoreOperator
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.helpers.secrets import assert_no_secrets
 from tests.operators.conftest import api_requests
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.discovery import PLAN_SUMMARY_XCOM_KEY, VercelSelectBillingPlanOperator
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.operators.conftest import api_requests
 
 

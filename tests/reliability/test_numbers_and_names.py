@@ -24,7 +24,6 @@ from airflow_provider_vercel.api.client import AsyncVercelClient, _ClientCore
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.hooks.vercel import VercelHook
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.operators.api import VercelApiOperator
 from airflow_provider_vercel.operators.discovery import (
     VercelListBillingPlansOperator,
@@ -32,6 +31,7 @@ from airflow_provider_vercel.operators.discovery import (
 )
 from airflow_provider_vercel.operators.stores import VercelCreateStoreOperator
 from airflow_provider_vercel.sensors.stores import VercelStoreReadySensor
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.operators.conftest import RecordingTaskInstance, connection_json
 from tests.reliability.conftest import make_client
 

@@ -24,7 +24,7 @@ from airflow_provider_vercel.api.client import AsyncVercelClient, VercelClient
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.operators import __all__ as OPERATOR_NAMES  # noqa: N812
-from airflow_provider_vercel.operators._base import VercelTaskError
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from tests.operators.conftest import RecordingTaskInstance
 from tests.reliability.conftest import make_async_client, make_client
 

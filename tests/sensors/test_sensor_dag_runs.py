@@ -90,7 +90,8 @@ def test_create_operator_with_wait_for_ready_defers_after_posting_and_resumes_re
     test_dagbag, airflow_emulator, trigger_runs
 ):
     server = airflow_emulator
-    server.state.ready_delay = 1.0
+    # Long enough that the worker's first read, right after the POST, still finds it pending on a loaded machine.
+    server.state.ready_delay = 4.0
     dag_run = run(test_dagbag, "vercel_test_create_and_wait", server)
     assert str(dag_run.state) == "success", task_states(dag_run)
     values = xcoms(dag_run)

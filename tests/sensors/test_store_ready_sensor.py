@@ -22,10 +22,10 @@ from airflow.providers.common.compat.sdk import (
     TaskDeferred,
 )
 
+from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.hooks.vercel import VercelHook
-from airflow_provider_vercel.operators._base import VercelTaskError
 from airflow_provider_vercel.sensors.stores import (
     VercelStoreFailedError,
     VercelStoreReadySensor,
@@ -34,6 +34,7 @@ from airflow_provider_vercel.sensors.stores import (
     validate_store_event,
     wait_for_store_ready,
 )
+from airflow_provider_vercel.tasks.base import VercelTaskError
 from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
 from tests.helpers.secrets import assert_no_secrets
 
@@ -138,10 +139,11 @@ def test_poke_mode_soft_fail_skips_on_failure_status(emulator, make_store, conte
 def test_poke_keeps_waiting_on_unknown_statuses(monkeypatch, emulator, context):
     statuses = iter(["initializing", "brand-new-status", None, "available"])
 
-    def get_store(self, store_id):
-        return Store(id=store_id, name="db", status=next(statuses))
+    def execute(self, call):  # the client's store reads answered from the script; the flow above is real
+        assert call.method == "GET" and call.path == "/v1/storage/stores/store_abc", call
+        return Store(id="store_abc", name="db", status=next(statuses))
 
-    monkeypatch.setattr(VercelHook, "get_store", get_store)
+    monkeypatch.setattr(VercelClient, "execute", execute)
     made = sensor("store_abc")
     assert made.poke(context) is False
     assert made.poke(context) is False

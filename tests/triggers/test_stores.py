@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_vercel.api.calls import ApiCall
+from airflow_provider_vercel.api.client import AsyncVercelClient
 from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
@@ -202,21 +204,24 @@ async def test_team_override_is_used(emulator, make_store, monkeypatch):
 # --- behaviour without the emulator ---------------------------------------------------------------
 
 
-class ScriptedClient:
-    """An async client answering ``get_store`` from a list of statuses; records ``aclose``."""
+class ScriptedClient(AsyncVercelClient):
+    """The async client with its network replaced: store reads answered from a list of statuses; records ``aclose``."""
 
     def __init__(self, statuses: list[str | None]) -> None:
+        super().__init__("scripted-token", base_url="http://127.0.0.1:9")
         self.statuses = list(statuses)
         self.reads = 0
         self.closed = False
 
-    async def get_store(self, store_id: str) -> Store:
+    async def execute(self, call: ApiCall) -> Store:
+        assert call.method == "GET" and call.path.startswith("/v1/storage/stores/"), call
         status = self.statuses[min(self.reads, len(self.statuses) - 1)]
         self.reads += 1
-        return Store(id=store_id, name="db", status=status)
+        return Store(id=call.path.rsplit("/", 1)[-1], name="db", status=status)
 
     async def aclose(self) -> None:
         self.closed = True
+        await super().aclose()
 
 
 @pytest.fixture
@@ -251,9 +256,9 @@ async def test_unknown_status_until_the_deadline_is_a_timeout(scripted):
 
 async def test_null_status_with_ready_external_status_is_ready(monkeypatch):
     class Client(ScriptedClient):
-        async def get_store(self, store_id: str) -> Store:
+        async def execute(self, call: ApiCall) -> Store:
             self.reads += 1
-            return Store(id=store_id, status=None, external_resource_status="ready")
+            return Store(id=call.path.rsplit("/", 1)[-1], status=None, external_resource_status="ready")
 
     client = Client([])
 
@@ -278,7 +283,7 @@ async def test_cancellation_closes_the_client(scripted):
 
 async def test_an_unexpected_exception_is_still_one_error_event(monkeypatch):
     class Broken(ScriptedClient):
-        async def get_store(self, store_id: str) -> Store:
+        async def execute(self, call: ApiCall) -> Store:
             raise RuntimeError("boom")
 
     client = Broken([])

@@ -1,4 +1,7 @@
-"""Plumbing shared by the Vercel operators: the hook, argument checks around templating, failures.
+"""The Airflow glue every Vercel task shares: the hook, argument checks around templating, failures.
+
+Operators and the sensor subclass ``VercelBaseOperator``; the coercion of rendered values is the API
+layer's (``api/coerce.py``), so the CLI reads flags the same way.
 
 Operators check each argument twice: in ``__init__`` when its value is already final (not a Jinja
 template, not an XCom reference), so a DAG with a bad literal fails at parse time; and at the start of
@@ -7,9 +10,6 @@ template, not an XCom reference), so a DAG with a bad literal fails at parse tim
 
 from __future__ import annotations
 
-import ast
-import json
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property, wraps
@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.coerce import rendered_bool
 from airflow_provider_vercel.api.errors import (
     VercelApiError,
     VercelInputError,
@@ -63,113 +65,6 @@ def is_deferred(value: Any) -> bool:
         return any(is_deferred(item) for item in value)
     # XComArg, MappedArgument, ObjectStoragePath…: resolved by Airflow before execute.
     return True
-
-
-def decode_text(argument: str, text: str, unreadable: str) -> Any:
-    """Decode the JSON (or Python literal) text a template rendered from a dict or list.
-
-    :param argument: the argument's name, for the error.
-    :param text: the rendered text.
-    :param unreadable: the error's reason when the text parses as neither.
-    """
-    try:
-        return json.loads(text)
-    except ValueError:
-        try:
-            return ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError):
-            raise VercelInputError(argument, unreadable) from None
-
-
-def mapping_argument(argument: str, value: Any) -> dict[str, Any] | None:
-    """A mapping argument, also accepted as JSON (or a Python literal) text, as templates render dicts.
-
-    :param argument: the argument's name, for the error.
-    :param value: None, a mapping or its text.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text or text.lower() in ("none", "null"):
-            return None
-        value = decode_text(argument, text, "must be a mapping, or JSON text of an object")
-    if not isinstance(value, Mapping):
-        raise VercelInputError(argument, f"must be a mapping, got {type(value).__name__}")
-    return dict(value)
-
-
-def rendered_bool(argument: str, value: Any, *, optional: bool = False) -> bool | None:
-    """A boolean argument after rendering: a bool, or the text a template renders (``"True"``, ``"false"``).
-
-    :param argument: the argument's name, for the error.
-    :param value: the rendered value.
-    :param optional: accept None (and ``""``, ``"None"``, ``"null"``) as "not set".
-    """
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("true", "false"):
-            return text == "true"
-        if optional and text in ("", "none", "null"):
-            return None
-    if value is None and optional:
-        return None
-    if not isinstance(value, bool):
-        raise VercelInputError(argument, f"must be True or False, got {value!r}")
-    return value
-
-
-def rendered_number(argument: str, value: Any) -> float | int | None:
-    """A number argument after rendering: an int or float, or its text; None stays None. Range checks come later.
-
-    :param argument: the argument's name, for the error.
-    :param value: the rendered value.
-    """
-    value = optional_text(value)
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null")):
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                raise VercelInputError(argument, f"must be a number, got {text!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise VercelInputError(argument, f"must be a finite number, got {value!r}")
-    return value
-
-
-def rendered_list(argument: str, value: Any) -> list[Any] | None:
-    """A list argument after rendering: a list or tuple, or JSON (or Python literal) text of one.
-
-    A single string that is not list text stays a one-item list; None stays None.
-
-    :param argument: the argument's name, for the error.
-    :param value: the rendered value.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.startswith("["):
-            return [value]
-        value = decode_text(argument, text, "must be a list, or JSON text of an array")
-    if not isinstance(value, (list, tuple)):
-        raise VercelInputError(argument, f"must be a list, got {type(value).__name__}")
-    return list(value)
-
-
-def optional_text(value: Any) -> Any:
-    """None for None or an empty string, else the value unchanged (checks come later).
-
-    :param value: a rendered optional argument.
-    """
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
 
 
 @contextmanager
@@ -282,8 +177,6 @@ class VercelBaseOperator(BaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.vercel_conn_id = vercel_conn_id
-        from airflow_provider_vercel.api import validation as check
-
         self.retry_on_client_errors = retry_on_client_errors
         self.check_now(vercel_conn_id, lambda value: check.require_text("vercel_conn_id", value))
         self.check_now(retry_on_client_errors, lambda value: rendered_bool("retry_on_client_errors", value))
@@ -330,8 +223,6 @@ class VercelBaseOperator(BaseOperator):
 
     def check_rendered(self) -> None:
         """Check the rendered arguments; called first in ``execute``. Subclasses extend it."""
-        from airflow_provider_vercel.api import validation as check
-
         check.require_text("vercel_conn_id", self.vercel_conn_id)
         self.retry_on_client_errors = rendered_bool("retry_on_client_errors", self.retry_on_client_errors)
 
