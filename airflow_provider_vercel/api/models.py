@@ -14,6 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+# Re-exported (callers use models.PLAN_TYPE_*); defined in api.constants, which the CLI reads without pydantic.
+from airflow_provider_vercel.api.constants import PLAN_TYPE_PREPAYMENT as PLAN_TYPE_PREPAYMENT
+from airflow_provider_vercel.api.constants import PLAN_TYPE_SUBSCRIPTION as PLAN_TYPE_SUBSCRIPTION
+
 # Store status vocabulary (§4). Anything else is "unknown": keep waiting, never crash.
 STORE_STATUS_AVAILABLE = "available"
 STORE_FAILED_STATUSES = frozenset(
@@ -25,8 +29,6 @@ STORE_FAILED_STATUSES = frozenset(
         "uninstalled",
     }
 )
-PLAN_TYPE_PREPAYMENT = "prepayment"
-PLAN_TYPE_SUBSCRIPTION = "subscription"
 
 #: The contract types timestamps, lengths and counts as JSON ``number``: accept fractions, keep ints.
 Number = int | float
