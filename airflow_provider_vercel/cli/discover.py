@@ -9,7 +9,7 @@ from typing import Any
 from airflow_provider_vercel.api.discovery import discovery_flow
 from airflow_provider_vercel.cli.output import EXIT_API, EXIT_OK, Output
 from airflow_provider_vercel.cli.parser import FLAGS, renamed
-from airflow_provider_vercel.cli.session import open_client, reaching
+from airflow_provider_vercel.cli.session import open_client
 from airflow_provider_vercel.cli.tables import render_discovery
 
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int
     :param env: the environment, for ``VERCEL_*``.
     :param output: where to write.
     """
-    with reaching(open_client(args, env, output)) as client:
+    with open_client(args, env, output) as client:
         with renamed(FLAGS):
             flow = discovery_flow(args.installation_type, args.integration, with_plans=not args.no_plans)
         found = client.run(flow)

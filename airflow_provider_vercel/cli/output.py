@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from typing import Any, TextIO
 
-from airflow_provider_vercel.api.errors import (
-    VercelError,
-    VercelInputError,
-    VercelTransportError,
-    failure_text,
-    one_line,
-)
+from airflow_provider_vercel.api import errors
 from airflow_provider_vercel.cli.parser import FLAGS
 
 EXIT_OK = 0
@@ -46,13 +43,13 @@ def error_line(exc: BaseException) -> tuple[str, int]:
     """
     if isinstance(exc, CliError):
         return exc.message, exc.status
-    if isinstance(exc, VercelInputError):
-        return one_line(f"{FLAGS.get(exc.argument, exc.argument)}: {exc.reason}"), EXIT_USAGE
-    if isinstance(exc, VercelTransportError):
+    if isinstance(exc, errors.VercelInputError):
+        return errors.one_line(f"{FLAGS.get(exc.argument, exc.argument)}: {exc.reason}"), EXIT_USAGE
+    if isinstance(exc, errors.VercelTransportError):
         return f"could not reach the Vercel API: {exc}", EXIT_API
-    if isinstance(exc, VercelError):
-        return failure_text(exc), EXIT_API
-    return f"internal error: {type(exc).__name__}: {one_line(str(exc))} (run with -v for the traceback)", EXIT_INTERNAL
+    if isinstance(exc, errors.VercelError):
+        return errors.failure_text(exc), EXIT_API
+    return f"internal error: {type(exc).__name__}: {errors.one_line(str(exc))} (run with -v for the traceback)", EXIT_INTERNAL
 
 
 class Output:
@@ -84,9 +81,34 @@ class Output:
 
     def err(self, text: str) -> None:
         """Write a line to stderr."""
-        self.stderr.write(self.scrub(text) + "\n")
+        self.write(text + "\n")
+
+    def write(self, text: str) -> None:
+        """Write ``text`` to stderr, scrubbed (the stream of the ``-v`` log handler)."""
+        self.stderr.write(self.scrub(text))
+        self.stderr.flush()
+
+    def flush(self) -> None:
+        """Flush stderr (the log handler's stream protocol)."""
         self.stderr.flush()
 
     def json(self, document: Any) -> None:
         """Write ``document`` as the one JSON document on stdout."""
         self.out(json.dumps(document, indent=2, default=str))
+
+    @contextlib.contextmanager
+    def logging_to_stderr(self, enabled: bool) -> Iterator[None]:
+        """With ``enabled`` (``-v``), the client's and httpx's logs on stderr, scrubbed, while the block runs."""
+        loggers = [logging.getLogger(name) for name in ("airflow_provider_vercel", "httpx")] if enabled else []
+        handler = logging.StreamHandler(self)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.DEBUG)
+        try:
+            yield
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.removeHandler(handler)
+                logger.setLevel(level)

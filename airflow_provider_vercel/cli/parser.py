@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from airflow_provider_vercel import __version__
 from airflow_provider_vercel.api.constants import INSTALLATION_TYPES, PLAN_TYPES, RULES
@@ -15,30 +16,19 @@ PROG = "python -m airflow_provider_vercel"
 ENV_TOKEN = "VERCEL_TOKEN"
 ENV_TEAM = "VERCEL_TEAM"
 ENV_BASE_URL = "VERCEL_BASE_URL"
-# A person is waiting: fewer attempts and a shorter budget than the client's defaults.
+# A person is waiting: fewer attempts than the client's default (and a shorter budget, see session).
 DEFAULT_MAX_ATTEMPTS = 3
-CLI_MAX_ELAPSED = 30.0
 
 # API-layer argument names -> the flag a person typed.
 FLAGS = {
-    "integration": "--integration",
-    "product": "--product",
-    "configuration_id": "--configuration-id",
-    "integration_configuration_id": "--configuration-id",
-    "installation_type": "--installation-type",
-    "rule": "--rule",
-    "plan_id": "--plan-id",
-    "plan_name": "--plan-name",
-    "max_monthly_cost": "--max-monthly",
-    "max_initial_charge": "--max-initial-charge",
-    "max_prepayment_amount": "--max-prepayment",
-    "prepayment_amount_cents": "--prepayment-cents",
-    "plan_type": "--plan-type",
-    "allow_prepayment": "--no-prepayment",
-    "paid_only": "--paid-only",
-    "metadata": "--metadata",
+    "integration": "--integration", "product": "--product", "metadata": "--metadata", "rule": "--rule",
+    "configuration_id": "--configuration-id", "integration_configuration_id": "--configuration-id",
+    "installation_type": "--installation-type", "plan_id": "--plan-id", "plan_name": "--plan-name",
+    "max_monthly_cost": "--max-monthly", "max_initial_charge": "--max-initial-charge",
+    "max_prepayment_amount": "--max-prepayment", "prepayment_amount_cents": "--prepayment-cents",
+    "plan_type": "--plan-type", "allow_prepayment": "--no-prepayment", "paid_only": "--paid-only",
     "max_attempts": "--max-attempts",
-}
+}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -90,13 +80,8 @@ def _common_options() -> argparse.ArgumentParser:
     api.add_argument(
         "--base-url", default=unset, metavar="URL", help=f"API base URL (default: ${ENV_BASE_URL}, else {DEFAULT_BASE_URL})"
     )
-    api.add_argument(
-        "--max-attempts",
-        type=int,
-        default=unset,
-        metavar="N",
-        help=f"attempts per read call, retries included (default {DEFAULT_MAX_ATTEMPTS}; 1 fails fast)",
-    )
+    attempts = f"attempts per read call, retries included (default {DEFAULT_MAX_ATTEMPTS}; 1 fails fast)"
+    api.add_argument("--max-attempts", type=int, default=unset, metavar="N", help=attempts)
     output = common.add_argument_group("output")
     output.add_argument("--json", action="store_true", default=unset, help="print one JSON document instead of tables")
     output.add_argument("-v", "--verbose", action="store_true", default=unset, help="log HTTP calls and retries on stderr")
@@ -106,12 +91,15 @@ def _common_options() -> argparse.ArgumentParser:
 _COMMON_DEFAULTS = {"conn_id": None, "token": None, "team": None, "base_url": None, "max_attempts": None, "json": False, "verbose": False}
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The parsed arguments, common options defaulted; raises ``SystemExit`` as argparse does (``--help``, usage errors).
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """The parsed arguments, common options defaulted; or the status argparse exits with (``--help``, usage errors).
 
     :param argv: arguments without the program name; None reads ``sys.argv``.
     """
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     for name, value in _COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, value)
@@ -120,25 +108,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m airflow_provider_vercel``."""
-    common = _common_options()
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Discover Vercel Marketplace products and billing plans, and dry-run plan selection.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
-    )
+    # Every page shows the common options and the epilog; descriptions keep their line breaks.
+    page: dict[str, Any] = {"parents": [_common_options()], "epilog": _EPILOG, "formatter_class": argparse.RawDescriptionHelpFormatter}
+    description = "Discover Vercel Marketplace products and billing plans, and dry-run plan selection."
+    parser = argparse.ArgumentParser(prog=PROG, description=description, **page)
     parser.add_argument("--version", action="version", version=f"airflow-provider-vercel {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     discover = commands.add_parser(
         "discover",
-        parents=[common],
         help="list configurations, their products (with metadata fields) and billing plans",
         description="List the team's integration configurations, the products each can provision\n"
         "(with their metadata fields) and each product's billing plans. Read-only.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **page,
     )
     discover.add_argument("--integration", metavar="SLUG_OR_ID", help="only this integration (slug such as neon, or oac_...)")
     discover.add_argument("--installation-type", choices=INSTALLATION_TYPES, help="only configurations of this type")
@@ -146,22 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser(
         "plan",
-        parents=[common],
         help="show which billing plan a rule chooses, and why the others are rejected",
         description="Dry run of VercelSelectBillingPlanOperator: list a product's plans, apply the rule,\n"
         "show the chosen plan and why each other plan was rejected. Nothing is created or bought.\n"
         "Without --rule the rule is inferred: --plan-id means id, --plan-name name, a ceiling\n"
         "cheapest, nothing free.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **page,
     )
     plan.add_argument("--integration", required=True, metavar="SLUG_OR_ID", help="integration slug (neon) or id (oac_...)")
     plan.add_argument("--product", required=True, metavar="SLUG_OR_ID", help="product slug (neon-postgres) or id (iap_...)")
-    plan.add_argument(
-        "--configuration-id",
-        metavar="ICFG",
-        help="configuration (icfg_...); with --metadata and without it, the integration's one configuration is used",
-    )
+    configuration = "configuration (icfg_...); with --metadata and without it, the integration's one configuration is used"
+    plan.add_argument("--configuration-id", metavar="ICFG", help=configuration)
     plan.add_argument(
         "--metadata",
         metavar="JSON",

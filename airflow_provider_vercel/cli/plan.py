@@ -12,7 +12,7 @@ from airflow_provider_vercel.api.plan_preview import check_preview_arguments, pl
 from airflow_provider_vercel.api.plans import PlanRule
 from airflow_provider_vercel.cli.output import EXIT_NO_PLAN, EXIT_OK, CliError, Output
 from airflow_provider_vercel.cli.parser import FLAGS, renamed
-from airflow_provider_vercel.cli.session import open_client, reaching
+from airflow_provider_vercel.cli.session import open_client
 from airflow_provider_vercel.cli.tables import render_plan_preview, team_text
 
 
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int
     rule = plan_rule(args)
     with renamed(FLAGS):
         check_preview_arguments(args.integration, args.product, args.configuration_id)
-    with reaching(open_client(args, env, output)) as client:
+    with open_client(args, env, output) as client:
         account = team_text(client.team_id or client.team_slug)
         flow = plan_preview_flow(
             args.integration, args.product, rule, configuration_id=args.configuration_id, metadata=metadata, account=account

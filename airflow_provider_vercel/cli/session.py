@@ -11,15 +11,11 @@ from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import VercelError, VercelTransportError, one_line
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.cli.output import EXIT_API, CliError, Output
-from airflow_provider_vercel.cli.parser import (
-    CLI_MAX_ELAPSED,
-    DEFAULT_MAX_ATTEMPTS,
-    ENV_BASE_URL,
-    ENV_TEAM,
-    ENV_TOKEN,
-    renamed,
-)
+from airflow_provider_vercel.cli.parser import DEFAULT_MAX_ATTEMPTS, ENV_BASE_URL, ENV_TEAM, ENV_TOKEN, renamed
 from airflow_provider_vercel.defaults import DEFAULT_BASE_URL
+
+# A person is waiting: a shorter budget than the client's default (attempts: parser.DEFAULT_MAX_ATTEMPTS).
+CLI_MAX_ELAPSED = 30.0
 
 
 def _team_id_and_slug(team: str | None) -> tuple[str | None, str | None]:
@@ -35,8 +31,10 @@ def _retry_policy(max_attempts: int | None) -> RetryPolicy:
     return RetryPolicy(max_attempts=attempts, max_elapsed=CLI_MAX_ELAPSED)
 
 
-def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> VercelClient:
-    """The client from ``--conn-id``, or from the token flags and ``VERCEL_*`` variables (flags win).
+@contextlib.contextmanager
+def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> Iterator[VercelClient]:
+    """The client from ``--conn-id``, or from the token flags and ``VERCEL_*`` variables (flags win); closed at
+    the end, and a transport failure names the base URL it could not reach.
 
     :param args: parsed arguments.
     :param env: the environment to read ``VERCEL_*`` from.
@@ -50,7 +48,13 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output
     with renamed({**names, "max_attempts": "--max-attempts"}):
         if args.conn_id is None or args.max_attempts is not None:  # else the connection's own policy
             kwargs["retry_policy"] = _retry_policy(args.max_attempts)
-        return VercelClient(token, **kwargs)
+        client = VercelClient(token, **kwargs)
+    try:
+        yield client
+    except VercelTransportError as exc:
+        raise CliError(f"could not reach the Vercel API at {client.base_url}: {exc}", EXIT_API) from None
+    finally:
+        client.close()
 
 
 def _environment_settings(
@@ -106,17 +110,3 @@ def _connection_settings(args: argparse.Namespace, output: Output) -> tuple[str,
     if args.base_url is not None:
         kwargs["base_url"] = args.base_url
     return settings.token, kwargs
-
-
-@contextlib.contextmanager
-def reaching(client: VercelClient) -> Iterator[VercelClient]:
-    """Close the client at the end; a transport failure names the base URL it could not reach.
-
-    :param client: the command's client.
-    """
-    try:
-        yield client
-    except VercelTransportError as exc:
-        raise CliError(f"could not reach the Vercel API at {client.base_url}: {exc}", EXIT_API) from None
-    finally:
-        client.close()

@@ -45,19 +45,13 @@ def team_text(team: str | None) -> str:
     return f"team {team}" if team else "the token's personal account"
 
 
-def _number(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
-
-
 def _options_text(field: Mapping[str, Any]) -> str | None:
     if field["options"]:
         return ", ".join(str(option) for option in field["options"])
-    low, high = field["minimum"], field["maximum"]
-    if low is None and high is None:
-        return None
+    low, high = (None if value is None else f"{value:g}" for value in (field["minimum"], field["maximum"]))
     if low is not None and high is not None:
-        return f"{_number(low)} to {_number(high)}"
-    return f">= {_number(low)}" if low is not None else f"<= {_number(high)}"
+        return f"{low} to {high}"
+    return f">= {low}" if low is not None else (None if high is None else f"<= {high}")
 
 
 def _cost_text(plan: Mapping[str, Any]) -> str | None:
