@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from airflow_provider_vercel.api.errors import one_line
@@ -26,8 +27,7 @@ def parse_metadata(raw: str | None) -> dict[str, Any] | None:
     text = raw
     if raw.startswith("@"):
         try:
-            with open(raw[1:], encoding="utf-8") as handle:
-                text = handle.read()
+            text = Path(raw[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             raise CliError(f"--metadata: cannot read {raw[1:]!r}: {exc.strerror or exc}") from None
 

@@ -57,24 +57,24 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output
         client.close()
 
 
+def _pick(given: str | None, env: Mapping[str, str], variable: str, flag: str, default: str | None = None) -> tuple[Any, str]:
+    """The flag's value if given, else the variable's (empty is unset); and the name it came under, for errors."""
+    return (given, flag) if given is not None else (env.get(variable) or default, variable)
+
+
 def _environment_settings(
     args: argparse.Namespace, env: Mapping[str, str], output: Output
 ) -> tuple[str, dict[str, Any], dict[str, str]]:
-    """Token and client arguments from the flags, else ``VERCEL_*``; and the name each came under, for errors."""
-    token = args.token if args.token is not None else env.get(ENV_TOKEN)
+    """Token and client arguments from the flags, else ``VERCEL_*``; and the name each came under."""
+    token, token_name = _pick(args.token, env, ENV_TOKEN, "--token")
     output.hide(token)
     output.hide(token.strip() if token else None)
     if not token or not token.strip():
         raise CliError(f"no API token: set {ENV_TOKEN} (or pass --token, or --conn-id for an Airflow connection)")
-    team_id, team_slug = _team_id_and_slug(args.team if args.team is not None else (env.get(ENV_TEAM) or None))
-    base_url = args.base_url if args.base_url is not None else (env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
-    team_source = "--team" if args.team is not None else ENV_TEAM
-    names = {
-        "token": "--token" if args.token is not None else ENV_TOKEN,
-        "base_url": "--base-url" if args.base_url is not None else ENV_BASE_URL,
-        "team_id": team_source,
-        "team_slug": team_source,
-    }
+    team, team_name = _pick(args.team, env, ENV_TEAM, "--team")
+    base_url, url_name = _pick(args.base_url, env, ENV_BASE_URL, "--base-url", DEFAULT_BASE_URL)
+    team_id, team_slug = _team_id_and_slug(team)
+    names = {"token": token_name, "base_url": url_name, "team_id": team_name, "team_slug": team_name}
     return token, {"base_url": base_url, "team_id": team_id, "team_slug": team_slug}, names
 
 
