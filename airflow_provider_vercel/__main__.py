@@ -1,4 +1,4 @@
-"""``python -m airflow_provider_vercel``: discovery and a billing-plan dry run (see ``cli.py``)."""
+"""``python -m airflow_provider_vercel``: discovery and a billing-plan dry run (see the ``cli`` package)."""
 
 from __future__ import annotations
 

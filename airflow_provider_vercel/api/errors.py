@@ -235,3 +235,28 @@ class VercelCredentialsError(VercelError):
     def __init__(self, message: str, reason: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+# --- messages for a person (the CLI, dry-run reports) -------------------------------------------
+
+
+def one_line(text: str) -> str:
+    """A message on one line: the ``- item`` lines of a multi-line message joined with ``; ``.
+
+    :param text: the message.
+    """
+    head, *rest = [line.strip() for line in str(text).splitlines() if line.strip()] or [""]
+    items = [line[2:] if line.startswith("- ") else line for line in rest]
+    return " ".join([head, "; ".join(items)]).strip() if items else head
+
+
+def failure_text(exc: BaseException) -> str:
+    """One line describing a failed call: ``Vercel API answered 503 code to GET /path: message`` for an API error.
+
+    :param exc: the failure (never carries the token: the client scrubs Vercel's messages).
+    """
+    if isinstance(exc, VercelApiError):
+        code = f" {exc.code}" if exc.code else ""
+        text = f"Vercel API answered {exc.status}{code} to {exc.method} {exc.path}"
+        return f"{text}: {exc.message}" if exc.message else text
+    return one_line(str(exc))

@@ -14,12 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-# Store status vocabulary (§4), re-exported here where the models use it.
-from airflow_provider_vercel.api.statuses import STORE_FAILED_STATUSES as STORE_FAILED_STATUSES
-from airflow_provider_vercel.api.statuses import STORE_STATUS_AVAILABLE as STORE_STATUS_AVAILABLE
-
-PLAN_TYPE_PREPAYMENT = "prepayment"
-PLAN_TYPE_SUBSCRIPTION = "subscription"
+# Re-exported (callers use models.PLAN_TYPE_* and models.STORE_*); defined in api.constants, free of pydantic.
+from airflow_provider_vercel.api.constants import PLAN_TYPE_PREPAYMENT as PLAN_TYPE_PREPAYMENT
+from airflow_provider_vercel.api.constants import PLAN_TYPE_SUBSCRIPTION as PLAN_TYPE_SUBSCRIPTION
+from airflow_provider_vercel.api.constants import STORE_FAILED_STATUSES as STORE_FAILED_STATUSES
+from airflow_provider_vercel.api.constants import STORE_STATUS_AVAILABLE as STORE_STATUS_AVAILABLE
 
 #: The contract types timestamps, lengths and counts as JSON ``number``: accept fractions, keep ints.
 Number = int | float

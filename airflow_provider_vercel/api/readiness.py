@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_vercel.api import calls
-from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError
-from airflow_provider_vercel.api.models import Store
-from airflow_provider_vercel.api.statuses import (
+from airflow_provider_vercel.api.constants import (
     EVENT_ERROR,
     EVENT_STATUSES,
     EVENT_SUCCESS,
@@ -29,6 +27,8 @@ from airflow_provider_vercel.api.statuses import (
     PENDING,
     STORE_FAILED_STATUSES,
 )
+from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError
+from airflow_provider_vercel.api.models import Store
 from airflow_provider_vercel.api.steps import Sleep, Step
 
 __all__ = [

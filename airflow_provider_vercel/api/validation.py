@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from airflow_provider_vercel.api.constants import INSTALLATION_TYPES as INSTALLATION_TYPES  # re-exported
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.defaults import ENV_TARGETS as ENV_TARGETS  # re-exported: callers use check.ENV_TARGETS
 
@@ -19,7 +20,6 @@ STORE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # Ids we pass through to paths: Vercel ids and slugs are all of this alphabet.
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
 CONFIGURATION_VIEWS = ("account", "project")
-INSTALLATION_TYPES = ("marketplace", "external", "provisioning")
 # envVarPrefix of a connection, as the Vercel CLI's connect route takes it (e.g. ``PR42_``).
 ENV_VAR_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What an Airflow template renders when the XCom it pulled was empty.

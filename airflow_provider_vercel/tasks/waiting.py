@@ -21,7 +21,7 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowSensorT
 
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.coerce import rendered_bool, rendered_number
-from airflow_provider_vercel.api.statuses import EVENT_STATUSES, EVENT_SUCCESS, EVENT_TIMEOUT, STORE_FAILED_STATUSES
+from airflow_provider_vercel.api.constants import EVENT_STATUSES, EVENT_SUCCESS, EVENT_TIMEOUT, STORE_FAILED_STATUSES
 from airflow_provider_vercel.tasks.base import VercelTaskError
 
 if TYPE_CHECKING:

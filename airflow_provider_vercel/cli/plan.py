@@ -1,0 +1,91 @@
+"""``plan``: which billing plan a rule chooses and why each other plan is rejected (``plan_preview_flow``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from airflow_provider_vercel.api.errors import one_line
+from airflow_provider_vercel.api.plan_preview import check_preview_arguments, plan_preview_flow
+from airflow_provider_vercel.api.plans import PlanRule
+from airflow_provider_vercel.cli.output import EXIT_NO_PLAN, EXIT_OK, CliError, Output
+from airflow_provider_vercel.cli.parser import FLAGS, renamed
+from airflow_provider_vercel.cli.session import open_client
+from airflow_provider_vercel.cli.tables import render_plan_preview, team_text
+
+
+def parse_metadata(raw: str | None) -> dict[str, Any] | None:
+    """``--metadata``: a JSON object, inline or ``@file``; None when absent. Raises ``CliError`` (exit 2).
+
+    :param raw: the option's value.
+    """
+    if raw is None:
+        return None
+    text = raw
+    if raw.startswith("@"):
+        try:
+            text = Path(raw[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"--metadata: cannot read {raw[1:]!r}: {exc.strerror or exc}") from None
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        value = json.loads(text, parse_constant=no_constant)
+    except ValueError as exc:
+        raise CliError(f"--metadata: is not valid JSON: {one_line(str(exc))}") from None
+    if not isinstance(value, dict):
+        raise CliError(f"--metadata: must be a JSON object such as '{{\"region\": \"iad1\"}}', got {type(value).__name__}")
+    return value
+
+
+def plan_rule(args: argparse.Namespace) -> PlanRule:
+    """The ``PlanRule`` the flags declare; raises ``VercelInputError`` naming the flag.
+
+    :param args: parsed ``plan`` arguments.
+    """
+    with renamed(FLAGS):
+        return PlanRule.from_kwargs(
+            rule=args.rule,
+            plan_id=args.plan_id,
+            plan_name=args.plan_name,
+            max_monthly_cost=args.max_monthly,
+            max_initial_charge=args.max_initial_charge,
+            max_prepayment_amount=args.max_prepayment,
+            prepayment_amount_cents=args.prepayment_cents,
+            allow_prepayment=not args.no_prepayment,
+            plan_type=args.plan_type,
+            paid_only=args.paid_only,
+        )
+
+
+def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int:
+    """The ``plan`` command; returns the exit status (1 when no plan qualifies). Input is checked before any request.
+
+    :param args: parsed ``plan`` arguments.
+    :param env: the environment, for ``VERCEL_*``.
+    :param output: where to write.
+    """
+    metadata = parse_metadata(args.metadata)
+    rule = plan_rule(args)
+    with renamed(FLAGS):
+        check_preview_arguments(args.integration, args.product, args.configuration_id)
+    with open_client(args, env, output) as client:
+        account = team_text(client.team_id or client.team_slug)
+        flow = plan_preview_flow(
+            args.integration, args.product, rule, configuration_id=args.configuration_id, metadata=metadata, account=account
+        )
+        with renamed(FLAGS):
+            report = client.run(flow)
+    if args.json:
+        output.json(report)
+    else:
+        render_plan_preview(report, output)
+    if report["chosen"] is None:
+        output.err(f"error: {report['problem']}")
+        return EXIT_NO_PLAN
+    return EXIT_OK
