@@ -213,6 +213,8 @@ def retrying_kwargs(
     :param rng: random source for jitter.
     :param started: ``time.monotonic()`` when the first attempt began, if before tenacity took over.
     """
+    # Imported here: create.py and the hook import this module, and tenacity adds tens of milliseconds even after
+    # httpx (``-X importtime``); only a call that failed once gets this far.
     from tenacity import retry_if_exception
 
     kwargs: dict[str, Any] = {
