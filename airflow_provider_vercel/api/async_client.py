@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
+from tenacity import AsyncRetrying
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.bounded import SENDING_EVENTS, Attempt, DeadlineExpired, aread_body
@@ -118,9 +119,6 @@ class AsyncVercelClient(ClientCore):
             if not is_retryable(exc, self.retry_policy):
                 raise
             first_failure = exc
-        # Imported here, as in VercelClient.execute: most calls never retry.
-        from tenacity import AsyncRetrying
-
         replay = [first_failure]
 
         async def attempt(call: calls.ApiCall[T]) -> T:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
+from tenacity import Retrying
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api import validation as check
@@ -139,10 +140,6 @@ class VercelClient(ClientCore):
             if not is_retryable(exc, self.retry_policy):
                 raise
             first_failure = exc
-        # Imported here: tenacity adds tens of milliseconds to the client's import (``-X importtime``, after
-        # httpx), and most calls never retry.
-        from tenacity import Retrying
-
         replay = [first_failure]
 
         def attempt(call: calls.ApiCall[T]) -> T:
