@@ -2,7 +2,7 @@
 
 No I/O happens here. The sync and async clients execute the same ``ApiCall`` objects, so both speak
 exactly the same contract (docs/api-contract.md; a bare "§N" in this package is a section of it)
-and only the transport differs.
+and only the transport differs. How each answer is read lives in ``parsers.py``.
 """
 
 from __future__ import annotations
@@ -10,42 +10,51 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote, unquote
 
-from pydantic import BaseModel, ValidationError
-
+from airflow_provider_vercel.api import parsers
 from airflow_provider_vercel.api import validation as check
-from airflow_provider_vercel.api.errors import VercelInputError, VercelResponseError
+from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.models import (
+    BillingPlan,
     BillingPlans,
     ConfigurationProducts,
     EnvVar,
     IntegrationConfiguration,
     Store,
 )
+from airflow_provider_vercel.api.parsers import EnvPage as EnvPage  # re-exported: flows and callers name it here
+
+T = TypeVar("T")
+
+
+def _decoded_json(data: Any) -> Any:
+    return data
 
 
 @dataclass(frozen=True)
-class ApiCall:
-    """One HTTP request and how to read its answer.
+class ApiCall(Generic[T]):
+    """One HTTP request and how to read its answer, a ``T``.
 
     :param method: HTTP method.
     :param path: URL path, segments already quoted.
     :param params: query parameters (team scoping is added by the client).
     :param body: JSON body, or None.
-    :param parse: turns the decoded JSON (None for an empty body) into the result.
+    :param parse: turns the decoded JSON (None for an empty body) into the result; by default the
+        decoded JSON itself (``generic``).
     :param safe: True when sending it twice cannot do harm, so the retry policy applies.
-    :param ok_statuses: extra non-2xx statuses that are an answer rather than an error.
+    :param status_results: non-2xx statuses that are an answer rather than an error, with the result
+        each one stands for (a 404 on a delete: already gone, ``False``).
     """
 
     method: str
     path: str
     params: dict[str, Any] = field(default_factory=dict)
     body: Any = None
-    parse: Callable[[Any], Any] = lambda data: data
+    parse: Callable[[Any], T] = _decoded_json
     safe: bool = True
-    ok_statuses: tuple[int, ...] = ()
+    status_results: Mapping[int, T] = field(default_factory=dict)
 
 
 def build_path(template: str, **segments: str) -> str:
@@ -61,118 +70,37 @@ def build_path(template: str, **segments: str) -> str:
     return template.format(**quoted)
 
 
-def _model(model: type[BaseModel], data: Any, what: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        # Never include input values: bodies can carry secrets (env var values).
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)[:5]
-        )
-        raise VercelResponseError("", "", f"{what} does not match the contract ({problems})") from None
-
-
-def _configurations(data: Any) -> list[IntegrationConfiguration]:
-    # §1: a bare array; tolerate a wrapper object in case Vercel adds one.
-    if isinstance(data, dict):
-        data = data.get("configurations", data.get("integrations"))
-    if not isinstance(data, list):
-        raise VercelResponseError("", "", "configurations: expected a JSON array")
-    # The published item shapes do not all require ``id``; one without can be neither named nor used.
-    return [
-        _model(IntegrationConfiguration, item, "configuration")
-        for item in data
-        if not (isinstance(item, dict) and item.get("id") is None)
-    ]
-
-
-def _configuration(requested_id: str) -> Callable[[Any], IntegrationConfiguration]:
-    def parse(data: Any) -> IntegrationConfiguration:
-        # One published shape of this answer does not require ``id``: it is the one asked for.
-        if isinstance(data, dict) and data.get("id") is None:
-            data = {**data, "id": requested_id}
-        return _model(IntegrationConfiguration, data, "configuration")  # type: ignore[no-any-return]
-
-    return parse
-
-
-def _store(data: Any) -> Store | None:
-    if not isinstance(data, dict) or "store" not in data:
-        raise VercelResponseError("", "", "expected an object with a 'store' key")
-    raw = data["store"]
-    return None if raw is None else _model(Store, raw, "store")
-
-
-def _stores(data: Any) -> list[Store]:
-    items = data.get("stores") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise VercelResponseError("", "", "expected an object with a 'stores' array")
-    return [_model(Store, item, "store") for item in items]
-
-
-@dataclass(frozen=True)
-class EnvPage:
-    """One page of a project's env var listing.
-
-    :param envs: the variables on this page.
-    :param next_cursor: ``pagination.next``: pass it back as ``until`` for the next page; None on the last.
-    """
-
-    envs: list[EnvVar]
-    next_cursor: int | float | None = None
-
-
-def _envs(data: Any) -> EnvPage:
-    # §8.1: {envs, pagination}, {envs, hiddenProductionEnvCount}, a bare {envs}, or a single env object.
-    if isinstance(data, dict) and "envs" in data:
-        items = data["envs"]
-        if not isinstance(items, list):
-            raise VercelResponseError("", "", "envs: expected a JSON array")
-        pagination = data.get("pagination")
-        cursor = pagination.get("next") if isinstance(pagination, dict) else None
-        if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, (int, float))):
-            raise VercelResponseError("", "", "pagination.next: expected a number or null")
-    elif isinstance(data, dict) and "key" in data:
-        items, cursor = [data], None
-    elif isinstance(data, list):
-        items, cursor = data, None
-    else:
-        raise VercelResponseError("", "", "expected an object with an 'envs' array")
-    return EnvPage([_model(EnvVar, item, "env") for item in items], cursor)
-
-
 def list_configurations(
     view: str = "account",
     installation_type: str | None = None,
     integration: str | None = None,
-) -> ApiCall:
+) -> ApiCall[list[IntegrationConfiguration]]:
     """GET /v1/integrations/configurations (a bare array)."""
     params: dict[str, Any] = {"view": check.choice("view", view, check.CONFIGURATION_VIEWS)}
     if installation_type is not None:
         params["installationType"] = check.choice("installation_type", installation_type, check.INSTALLATION_TYPES)
     if integration is not None:
         params["integrationIdOrSlug"] = check.require_id("integration", integration)
-    return ApiCall("GET", "/v1/integrations/configurations", params, parse=_configurations)
+    return ApiCall("GET", "/v1/integrations/configurations", params, parse=parsers.configurations)
 
 
-def get_configuration(configuration_id: str) -> ApiCall:
+def get_configuration(configuration_id: str) -> ApiCall[IntegrationConfiguration]:
     """GET /v1/integrations/configuration/{id}."""
     cid = check.configuration_id(configuration_id, "configuration_id")
     return ApiCall(
         "GET",
         build_path("/v1/integrations/configuration/{configuration_id}", configuration_id=cid),
-        parse=_configuration(cid),
+        parse=parsers.configuration(cid),
     )
 
 
-def list_products(configuration_id: str) -> ApiCall:
+def list_products(configuration_id: str) -> ApiCall[ConfigurationProducts]:
     """GET /v1/integrations/configuration/{id}/products."""
     cid = check.configuration_id(configuration_id, "configuration_id")
     return ApiCall(
         "GET",
         build_path("/v1/integrations/configuration/{configuration_id}/products", configuration_id=cid),
-        parse=lambda data: _model(ConfigurationProducts, data, "products response"),
+        parse=lambda data: parsers.parse_model(ConfigurationProducts, data, "products response"),
     )
 
 
@@ -181,7 +109,7 @@ def list_billing_plans(
     product: str,
     metadata: Mapping[str, Any] | None = None,
     configuration_id: str | None = None,
-) -> ApiCall:
+) -> ApiCall[list[BillingPlan]]:
     """GET /v1/integrations/integration/{integration}/products/{product}/plans."""
     integ = check.require_id("integration", integration)
     prod = check.product_id_or_slug(product)
@@ -197,7 +125,7 @@ def list_billing_plans(
             "/v1/integrations/integration/{integration}/products/{product}/plans", integration=integ, product=prod
         ),
         params,
-        parse=lambda data: list(_model(BillingPlans, data, "plans response").plans),
+        parse=lambda data: list(parsers.parse_model(BillingPlans, data, "plans response").plans),
     )
 
 
@@ -268,18 +196,18 @@ class CreateStoreRequest:
         return body
 
 
-def create_store(request: CreateStoreRequest) -> ApiCall:
+def create_store(request: CreateStoreRequest) -> ApiCall[Store | None]:
     """POST /v1/storage/stores/integration/direct. Never retried blindly (safe=False)."""
-    return ApiCall("POST", "/v1/storage/stores/integration/direct", body=request.to_body(), parse=_store, safe=False)
+    return ApiCall("POST", "/v1/storage/stores/integration/direct", body=request.to_body(), parse=parsers.store_or_none, safe=False)
 
 
-def get_store(store_id: str) -> ApiCall:
+def get_store(store_id: str) -> ApiCall[Store | None]:
     """GET /v1/storage/stores/{id} (the CLI-proven form, with /v1 and a token)."""
     sid = check.require_id("store_id", store_id)
-    return ApiCall("GET", build_path("/v1/storage/stores/{store_id}", store_id=sid), parse=_store)
+    return ApiCall("GET", build_path("/v1/storage/stores/{store_id}", store_id=sid), parse=parsers.store_or_none)
 
 
-def list_stores(configuration_id: str | None = None, skip_metadata: bool = False) -> ApiCall:
+def list_stores(configuration_id: str | None = None, skip_metadata: bool = False) -> ApiCall[list[Store]]:
     """GET /v1/storage/stores (undocumented, CLI-proven), optionally for one configuration.
 
     :param configuration_id: only stores of this configuration.
@@ -291,7 +219,7 @@ def list_stores(configuration_id: str | None = None, skip_metadata: bool = False
         params["integrationConfigurationId"] = check.configuration_id(configuration_id, "configuration_id")
     if check.optional_bool("skip_metadata", skip_metadata):
         params["skip-metadata"] = "true"
-    return ApiCall("GET", "/v1/storage/stores", params, parse=_stores)
+    return ApiCall("GET", "/v1/storage/stores", params, parse=parsers.stores)
 
 
 def connect_store(
@@ -301,7 +229,7 @@ def connect_store(
     environments: Sequence[str] = check.ENV_TARGETS,
     sensitive: bool | None = None,
     env_var_prefix: str | None = None,
-) -> ApiCall:
+) -> ApiCall[bool]:
     """Connect a store to a project; a repeat answers 409, which ``api/connect.py`` confirms.
 
     Without a prefix: the published ``POST …/installations/{icfg}/resources/{store}/connections``
@@ -330,7 +258,7 @@ def connect_store(
     return ApiCall("POST", path, body=body, parse=lambda data: True)
 
 
-def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall:
+def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall[bool]:
     """DELETE /v1/storage/stores/{id}/connections[/{connectionId}]; a missing one answers 404, returned as False."""
     sid = check.require_id("store_id", store_id)
     if connection_id is None:
@@ -340,23 +268,23 @@ def disconnect_store(store_id: str, connection_id: str | None = None) -> ApiCall
         path = build_path(
             "/v1/storage/stores/{store_id}/connections/{connection_id}", store_id=sid, connection_id=cid
         )
-    return ApiCall("DELETE", path, parse=lambda data: True, ok_statuses=(404,))
+    return ApiCall("DELETE", path, parse=lambda data: True, status_results={404: False})
 
 
-def delete_store(store_id: str) -> ApiCall:
+def delete_store(store_id: str) -> ApiCall[bool]:
     """DELETE /v1/storage/stores/integration/{id}; an already-deleted store (404) is returned as False."""
     sid = check.require_id("store_id", store_id)
     return ApiCall(
         "DELETE",
         build_path("/v1/storage/stores/integration/{store_id}", store_id=sid),
         parse=lambda data: True,
-        ok_statuses=(404,),
+        status_results={404: False},
     )
 
 
 def list_project_env(
     project: str, decrypt: bool = False, git_branch: str | None = None, until: int | float | None = None
-) -> ApiCall:
+) -> ApiCall[EnvPage]:
     """GET /v10/projects/{idOrName}/env: one page, parsed to an ``EnvPage``.
 
     ``until`` is the previous page's ``pagination.next`` (Vercel's usual cursor parameter; §8.1 marks
@@ -368,17 +296,17 @@ def list_project_env(
         params["gitBranch"] = check.require_text("git_branch", git_branch)
     if until is not None:
         params["until"] = until
-    return ApiCall("GET", build_path("/v10/projects/{project}/env", project=pid), params, parse=_envs)
+    return ApiCall("GET", build_path("/v10/projects/{project}/env", project=pid), params, parse=parsers.env_page)
 
 
-def get_project_env(project: str, env_id: str) -> ApiCall:
+def get_project_env(project: str, env_id: str) -> ApiCall[EnvVar]:
     """GET /v1/projects/{idOrName}/env/{id}: one variable, decrypted unless it is sensitive."""
     pid = check.require_id("project", project)
     eid = check.require_id("env_id", env_id)
     return ApiCall(
         "GET",
         build_path("/v1/projects/{project}/env/{env_id}", project=pid, env_id=eid),
-        parse=lambda data: _model(EnvVar, data, "env"),
+        parse=lambda data: parsers.parse_model(EnvVar, data, "env"),
     )
 
 
@@ -387,7 +315,7 @@ def generic(
     path: str,
     params: Mapping[str, Any] | None = None,
     body: Any = None,
-) -> ApiCall:
+) -> ApiCall[Any]:
     """Any endpoint; only GET, HEAD and DELETE are retried."""
     verb = check.choice("method", str(method).upper(), ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
     text = check.require_text("path", path)

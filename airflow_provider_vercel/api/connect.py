@@ -23,7 +23,7 @@ def connect_flow(
     environments: Sequence[str] = check.ENV_TARGETS,
     sensitive: bool | None = None,
     env_var_prefix: str | None = None,
-) -> Generator[calls.ApiCall, Any, bool]:
+) -> Generator[calls.ApiCall[Any], Any, bool]:
     """Connect; True when this call connected it, False when the store already was connected to it.
 
     :param configuration_id: the store's configuration (``icfg_…``).

@@ -19,7 +19,7 @@ MAX_PAGES = 1000
 
 def env_pages_flow(
     project: str, decrypt: bool = False, git_branch: str | None = None
-) -> Generator[calls.ApiCall, Any, list[EnvVar]]:
+) -> Generator[calls.ApiCall[Any], Any, list[EnvVar]]:
     """All of a project's env vars, page after page.
 
     :param project: project id or name.

@@ -1,16 +1,11 @@
-"""Choose a product's billing plan by a declared rule (docs/api-contract.md §3), before any store is created.
+"""Choose a product's billing plan by a ``PlanRule`` (docs/api-contract.md §3), before any store is created.
 
-A rule names how to pick (``id``, ``name``, ``free`` or ``cheapest``) and may add guardrails: cost
-ceilings, a plan type, whether prepayment plans are allowed and the intended prepayment. Every plan
-seen is either chosen or rejected with a reason, and when none qualifies the error lists them all,
-so a failed task says exactly why each plan was refused.
+Every plan seen is either chosen or rejected with a reason, and when none qualifies the error lists
+them all, so a failed task says exactly why each plan was refused. The rule itself, and the checks of
+its arguments, are in ``plan_rules.py``.
 
 Choices where the contract is silent:
 
-- Ceilings are guardrails for every rule, not only ``cheapest``: a plan picked by id that costs more
-  than ``max_monthly_cost`` is refused rather than bought.
-- ``max_monthly_cost`` bounds subscription (non-prepayment) plans; prepayment plans are bounded by
-  ``max_prepayment_amount``. Pass ``allow_prepayment=False`` to exclude them altogether.
 - A prepayment plan has a *fixed* amount only when ``minimumAmount`` and ``maximumAmount`` are both
   stated and equal; otherwise its amount is variable and ``prepayment_amount_cents`` is required.
 - A plan's initial charge is ``initialCharge``, else ``preauthorizationAmount``, else 0 for a free
@@ -20,162 +15,37 @@ Choices where the contract is silent:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-from airflow_provider_vercel.api.errors import VercelInputError, VercelPlanSelectionError
-from airflow_provider_vercel.api.models import (
-    PLAN_TYPE_PREPAYMENT,
-    PLAN_TYPE_SUBSCRIPTION,
-    BillingPlan,
-    parse_money,
+from airflow_provider_vercel.api.errors import VercelPlanSelectionError
+from airflow_provider_vercel.api.models import BillingPlan, parse_money
+from airflow_provider_vercel.api.plan_rules import (
+    MIN_PREPAYMENT_CENTS,
+    PLAN_TYPES,
+    RULES,
+    Amount,
+    PlanRule,
+    RuleLimits,
+    usd,
 )
 
-Amount = Decimal | int | float | str
-
-RULES = ("id", "name", "free", "cheapest")
-PLAN_TYPES = (PLAN_TYPE_SUBSCRIPTION, PLAN_TYPE_PREPAYMENT)
-# The create endpoint's documented minimum for prepaymentAmountCents (§4).
-MIN_PREPAYMENT_CENTS = 50
-# What an Airflow template renders when the value it pulled was missing.
-_EMPTY_RENDERINGS = frozenset({"", "none", "null"})
-_CEILINGS = ("max_monthly_cost", "max_initial_charge", "max_prepayment_amount")
-
-
-@dataclass(frozen=True)
-class PlanRule:
-    """How to choose a billing plan. Construction never fails; ``validate()`` checks the combination.
-
-    :param rule: ``"id"``, ``"name"``, ``"free"`` or ``"cheapest"``.
-    :param plan_id: the plan id to pick (rule ``"id"`` only).
-    :param plan_name: the plan name to pick, case-insensitive (rule ``"name"`` only).
-    :param max_monthly_cost: USD ceiling on a subscription plan's monthly cost.
-    :param max_initial_charge: USD ceiling on the charge made at creation.
-    :param max_prepayment_amount: USD ceiling on a prepayment plan's prepaid amount.
-    :param prepayment_amount_cents: the prepayment to make, in cents (at least 50).
-    :param allow_prepayment: False refuses every prepayment plan.
-    :param plan_type: only plans of this type (``"subscription"`` or ``"prepayment"``).
-    :param paid_only: refuse free plans ("the cheapest paid plan"); contradicts rule ``"free"``.
-    """
-
-    rule: str
-    plan_id: str | None = None
-    plan_name: str | None = None
-    max_monthly_cost: Amount | None = None
-    max_initial_charge: Amount | None = None
-    max_prepayment_amount: Amount | None = None
-    prepayment_amount_cents: int | None = None
-    allow_prepayment: bool = True
-    plan_type: str | None = None
-    paid_only: bool = False
-
-    @classmethod
-    def by_id(cls, plan_id: str, **guards: Any) -> PlanRule:
-        """The plan with this exact id.
-
-        :param plan_id: the partner-defined plan id (for example ``"launch"``).
-        :param guards: other ``PlanRule`` fields (ceilings, prepayment).
-        """
-        return cls.from_kwargs(rule="id", plan_id=plan_id, **guards)
-
-    @classmethod
-    def by_name(cls, plan_name: str, **guards: Any) -> PlanRule:
-        """The plan with this name, compared case-insensitively.
-
-        :param plan_name: the plan's display name (for example ``"Launch"``).
-        :param guards: other ``PlanRule`` fields (ceilings, prepayment).
-        """
-        return cls.from_kwargs(rule="name", plan_name=plan_name, **guards)
-
-    @classmethod
-    def free(cls, **guards: Any) -> PlanRule:
-        """A plan that needs no payment method, subscriptions first.
-
-        :param guards: other ``PlanRule`` fields.
-        """
-        return cls.from_kwargs(rule="free", **guards)
-
-    @classmethod
-    def cheapest(cls, **guards: Any) -> PlanRule:
-        """The enabled plan with the lowest effective price within the ceilings.
-
-        :param guards: ceilings and other ``PlanRule`` fields.
-        """
-        return cls.from_kwargs(rule="cheapest", **guards)
-
-    @classmethod
-    def from_kwargs(cls, rule: str | None = None, **kwargs: Any) -> PlanRule:
-        """Build and validate a rule from operator-style keyword arguments.
-
-        Without ``rule``, it is inferred: ``plan_id`` means ``"id"``, ``plan_name`` means ``"name"``,
-        a ceiling means ``"cheapest"``, and nothing means ``"free"`` (the choice that costs nothing).
-
-        :param rule: the rule name, or None to infer it.
-        :param kwargs: the other ``PlanRule`` fields; None values count as not given.
-        """
-        known = [f.name for f in fields(cls) if f.name != "rule"]
-        unknown = [name for name in kwargs if name not in known]
-        if unknown:
-            raise VercelInputError(unknown[0], f"is not a plan rule argument; known: {', '.join(known)}")
-        built = cls(rule=_inferred_rule(kwargs) if rule is None else rule, **kwargs)
-        built.validate()
-        return built
-
-    def validate(self) -> None:
-        """Raise ``VercelInputError`` naming the argument when the rule cannot be applied."""
-        self._checked()
-
-    def describe(self) -> str:
-        """One line naming the rule and the arguments it uses, for logs and errors."""
-        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rule"}
-        extras = [
-            f"{name}={value!r}"
-            for name, value in shown.items()
-            if value is not None
-            and not (name == "allow_prepayment" and value is True)
-            and not (name == "paid_only" and value is False)
-        ]
-        return f"rule {self.rule!r}" + (f" ({', '.join(extras)})" if extras else "")
-
-    def _checked(self) -> _Limits:
-        if self.rule not in RULES:
-            raise VercelInputError("rule", f"must be one of {', '.join(map(repr, RULES))}, got {self.rule!r}")
-        _check_selector(self.plan_id, "plan_id", self.rule, "id")
-        _check_selector(self.plan_name, "plan_name", self.rule, "name")
-        for flag in ("allow_prepayment", "paid_only"):
-            if not isinstance(getattr(self, flag), bool):
-                raise VercelInputError(flag, f"must be True or False, got {getattr(self, flag)!r}")
-        if self.paid_only and self.rule == "free":
-            raise VercelInputError("paid_only", "contradicts rule 'free'")
-        if self.plan_type is not None and self.plan_type not in PLAN_TYPES:
-            raise VercelInputError(
-                "plan_type",
-                f"must be one of {', '.join(map(repr, PLAN_TYPES))} or None, got {self.plan_type!r}",
-            )
-        limits = _Limits(
-            monthly=_ceiling(self.max_monthly_cost, "max_monthly_cost"),
-            initial=_ceiling(self.max_initial_charge, "max_initial_charge"),
-            prepayment=_ceiling(self.max_prepayment_amount, "max_prepayment_amount"),
-            amount=_prepayment_usd(self.prepayment_amount_cents),
-        )
-        self._check_prepayment_combination(limits)
-        return limits
-
-    def _check_prepayment_combination(self, limits: _Limits) -> None:
-        if self.allow_prepayment is False and self.plan_type == PLAN_TYPE_PREPAYMENT:
-            raise VercelInputError("plan_type", "asks for prepayment plans but allow_prepayment is False")
-        if limits.amount is None:
-            return
-        if not self.allow_prepayment or self.plan_type == PLAN_TYPE_SUBSCRIPTION:
-            raise VercelInputError(
-                "prepayment_amount_cents", "is given but the rule excludes prepayment plans"
-            )
-        if limits.prepayment is not None and limits.amount > limits.prepayment:
-            raise VercelInputError(
-                "prepayment_amount_cents",
-                f"{_usd(limits.amount)} is above max_prepayment_amount {_usd(limits.prepayment)}",
-            )
+# The rule is re-exported: operators, the CLI and tests import it from here.
+__all__ = [
+    "MIN_PREPAYMENT_CENTS",
+    "PLAN_TYPES",
+    "RULES",
+    "Amount",
+    "PlanRule",
+    "PlanSelection",
+    "RejectedPlan",
+    "plan_by_id",
+    "plan_summary",
+    "plan_verdicts",
+    "requires_prepayment_amount",
+    "select_plan",
+]
 
 
 class RejectedPlan(NamedTuple):
@@ -203,16 +73,6 @@ class PlanSelection:
     rejected: tuple[RejectedPlan, ...]
 
 
-@dataclass(frozen=True)
-class _Limits:
-    """A validated rule's numbers, in USD."""
-
-    monthly: Decimal | None
-    initial: Decimal | None
-    prepayment: Decimal | None
-    amount: Decimal | None
-
-
 def select_plan(plans: Sequence[BillingPlan], rule: PlanRule) -> PlanSelection:
     """Choose one plan by ``rule``; raise ``VercelPlanSelectionError`` listing every plan if none fits.
 
@@ -227,7 +87,7 @@ def select_plan(plans: Sequence[BillingPlan], rule: PlanRule) -> PlanSelection:
     :param plans: the product's plans, as listed by the API.
     :param rule: the selection rule; validated first.
     """
-    limits = rule._checked()
+    limits = rule.limits()
     verdicts = plan_verdicts(plans, rule)
     qualifying = [index for index, (_, reason) in enumerate(verdicts) if reason is None]
     if not qualifying:
@@ -252,7 +112,7 @@ def plan_verdicts(plans: Sequence[BillingPlan], rule: PlanRule) -> list[tuple[Bi
     :param plans: the product's plans.
     :param rule: the selection rule; validated first.
     """
-    limits = rule._checked()
+    limits = rule.limits()
     return [(plan, _rejection(plan, rule, limits)) for plan in plans]
 
 
@@ -298,64 +158,10 @@ def plan_summary(plan: BillingPlan) -> dict[str, Any]:
     }
 
 
-# --- rule arguments ---------------------------------------------------------------------------
-
-
-def _inferred_rule(kwargs: dict[str, Any]) -> str:
-    if kwargs.get("plan_id") is not None:
-        return "id"
-    if kwargs.get("plan_name") is not None:
-        return "name"
-    if any(kwargs.get(name) is not None for name in _CEILINGS):
-        return "cheapest"
-    return "free"
-
-
-def _check_selector(value: str | None, argument: str, rule: str, used_by: str) -> None:
-    if rule != used_by:
-        if value is not None:
-            raise VercelInputError(argument, f"is only used by rule {used_by!r}, but the rule is {rule!r}")
-        return
-    if not isinstance(value, str):
-        raise VercelInputError(argument, f"is required by rule {rule!r} and must be a string, got {value!r}")
-    if value.strip().lower() in _EMPTY_RENDERINGS:
-        raise VercelInputError(
-            argument, f"is {value!r}: a template that pulled nothing renders 'None'; check the upstream task"
-        )
-
-
-def _ceiling(value: Amount | None, argument: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
-        raise VercelInputError(argument, f"must be a USD amount such as 20 or '20.00', got {value!r}")
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        raise VercelInputError(
-            argument, f"must be a USD amount such as 20 or '20.00', got {value!r}"
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise VercelInputError(argument, f"must be a finite, non-negative USD amount, got {value!r}")
-    return amount
-
-
-def _prepayment_usd(cents: int | None) -> Decimal | None:
-    if cents is None:
-        return None
-    if isinstance(cents, bool) or not isinstance(cents, int):
-        raise VercelInputError("prepayment_amount_cents", f"must be a whole number of cents, got {cents!r}")
-    if cents < MIN_PREPAYMENT_CENTS:
-        raise VercelInputError(
-            "prepayment_amount_cents", f"must be at least {MIN_PREPAYMENT_CENTS} (cents), got {cents}"
-        )
-    return Decimal(cents) / 100
-
-
 # --- judging plans ----------------------------------------------------------------------------
 
 
-def _rejection(plan: BillingPlan, rule: PlanRule, limits: _Limits) -> str | None:
+def _rejection(plan: BillingPlan, rule: PlanRule, limits: RuleLimits) -> str | None:
     """The first reason ``plan`` cannot be chosen, or None when it qualifies."""
     if plan.disabled:
         return "disabled"
@@ -390,46 +196,46 @@ def _type_mismatch(plan: BillingPlan, rule: PlanRule) -> str | None:
     return None
 
 
-def _prepayment_problem(plan: BillingPlan, limits: _Limits) -> str | None:
+def _prepayment_problem(plan: BillingPlan, limits: RuleLimits) -> str | None:
     if not plan.is_prepayment:
         return None
     low, high = _finite(plan.minimum_amount_value), _finite(plan.maximum_amount_value)
     if limits.amount is None:
         return "prepayment plan needs prepayment_amount_cents" if requires_prepayment_amount(plan) else None
     if (low is not None and limits.amount < low) or (high is not None and limits.amount > high):
-        asked = f"{_usd(limits.amount)} ({int(limits.amount * 100)} cents)"
+        asked = f"{usd(limits.amount)} ({int(limits.amount * 100)} cents)"
         return f"prepayment of {asked} is outside the plan's range: {_range(low, high)}"
     return None
 
 
-def _ceiling_problem(plan: BillingPlan, limits: _Limits) -> str | None:
+def _ceiling_problem(plan: BillingPlan, limits: RuleLimits) -> str | None:
     if limits.monthly is not None and not plan.is_prepayment:
         monthly = _finite(plan.monthly_cost)
         if monthly is None:
             return f"price not stated (no monthly cost in cost {plan.cost!r})"
         if monthly > limits.monthly:
-            return f"monthly cost {_usd(monthly)} is above max_monthly_cost {_usd(limits.monthly)}"
+            return f"monthly cost {usd(monthly)} is above max_monthly_cost {usd(limits.monthly)}"
     if limits.initial is not None:
         initial = _initial_charge(plan, limits)
         if initial is None:
             return "price not stated (no initialCharge or preauthorizationAmount)"
         if initial > limits.initial:
-            return f"initial charge {_usd(initial)} is above max_initial_charge {_usd(limits.initial)}"
+            return f"initial charge {usd(initial)} is above max_initial_charge {usd(limits.initial)}"
     if limits.prepayment is not None and plan.is_prepayment:
         prepaid = _prepaid(plan, limits)
         if prepaid is None:
             return "price not stated (no prepayment amount)"
         if prepaid > limits.prepayment:
-            return f"prepayment {_usd(prepaid)} is above max_prepayment_amount {_usd(limits.prepayment)}"
+            return f"prepayment {usd(prepaid)} is above max_prepayment_amount {usd(limits.prepayment)}"
     return None
 
 
-def _prepaid(plan: BillingPlan, limits: _Limits) -> Decimal | None:
+def _prepaid(plan: BillingPlan, limits: RuleLimits) -> Decimal | None:
     """What a prepayment plan will take: the intended amount, else its minimum."""
     return limits.amount if limits.amount is not None else _finite(plan.minimum_amount_value)
 
 
-def _effective_price(plan: BillingPlan, limits: _Limits) -> Decimal | None:
+def _effective_price(plan: BillingPlan, limits: RuleLimits) -> Decimal | None:
     if plan.is_free:
         return Decimal(0)
     if plan.is_prepayment:
@@ -437,7 +243,7 @@ def _effective_price(plan: BillingPlan, limits: _Limits) -> Decimal | None:
     return _finite(plan.monthly_cost)
 
 
-def _initial_charge(plan: BillingPlan, limits: _Limits) -> Decimal | None:
+def _initial_charge(plan: BillingPlan, limits: RuleLimits) -> Decimal | None:
     stated = _finite(plan.initial_charge_amount)
     if stated is None and plan.preauthorization_amount is not None:
         stated = _finite(parse_money(plan.preauthorization_amount))
@@ -451,7 +257,7 @@ def _initial_charge(plan: BillingPlan, limits: _Limits) -> Decimal | None:
 # --- choosing ---------------------------------------------------------------------------------
 
 
-def _choose(qualifying: list[int], plans: list[BillingPlan], rule: PlanRule, limits: _Limits) -> int:
+def _choose(qualifying: list[int], plans: list[BillingPlan], rule: PlanRule, limits: RuleLimits) -> int:
     if rule.rule in ("id", "name") and len(qualifying) > 1:
         listed = "".join(f"\n- {_label(plans[index])}" for index in qualifying)
         raise VercelPlanSelectionError(
@@ -464,20 +270,20 @@ def _choose(qualifying: list[int], plans: list[BillingPlan], rule: PlanRule, lim
     return qualifying[0]
 
 
-def _price_rank(plan: BillingPlan, limits: _Limits, index: int) -> tuple[bool, Decimal, bool, Decimal, int]:
+def _price_rank(plan: BillingPlan, limits: RuleLimits, index: int) -> tuple[bool, Decimal, bool, Decimal, int]:
     price, initial = _effective_price(plan, limits), _initial_charge(plan, limits)
     zero = Decimal(0)
     return (price is None, price or zero, initial is None, initial or zero, index)
 
 
-def _outranked(plan: BillingPlan, chosen: BillingPlan, rule: PlanRule, limits: _Limits) -> str:
+def _outranked(plan: BillingPlan, chosen: BillingPlan, rule: PlanRule, limits: RuleLimits) -> str:
     """Why a plan that qualified lost to ``chosen``."""
     if rule.rule == "free":
         return f"also free; {chosen.id!r} ranks first (subscription before prepayment, then listed order)"
     price = _effective_price(plan, limits)
     if price is None:
         return f"price not stated, ranked after {chosen.id!r}"
-    return f"costs {_usd(price)}, not cheaper than {chosen.id!r} ({_usd(_effective_price(chosen, limits))})"
+    return f"costs {usd(price)}, not cheaper than {chosen.id!r} ({usd(_effective_price(chosen, limits))})"
 
 
 def _nothing_fits(rule: PlanRule, verdicts: list[tuple[BillingPlan, str | None]]) -> str:
@@ -495,14 +301,10 @@ def _label(plan: BillingPlan) -> str:
     return f"{plan.id} ({plan.name or 'unnamed'}, {price})"
 
 
-def _usd(amount: Decimal | None) -> str:
-    return "unknown" if amount is None else f"${amount:,.2f}"
-
-
 def _range(low: Decimal | None, high: Decimal | None) -> str:
     if low is not None and high is not None:
-        return f"{_usd(low)} to {_usd(high)}"
-    return f"at least {_usd(low)}" if low is not None else f"at most {_usd(high)}"
+        return f"{usd(low)} to {usd(high)}"
+    return f"at least {usd(low)}" if low is not None else f"at most {usd(high)}"
 
 
 def _finite(amount: Decimal | None) -> Decimal | None:

@@ -213,6 +213,9 @@ def retrying_kwargs(
     :param rng: random source for jitter.
     :param started: ``time.monotonic()`` when the first attempt began, if before tenacity took over.
     """
+    # Imported here: DAG files may import this module at parse time (through the flows), where tenacity is
+    # a heavy import (tens of ms under ``-X importtime``; benchmarks/bench_parse.py counts it); only the
+    # clients, after a call failed once, get this far.
     from tenacity import retry_if_exception
 
     kwargs: dict[str, Any] = {

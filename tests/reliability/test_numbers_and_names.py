@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_vercel.api.async_client import AsyncVercelClient
 from airflow_provider_vercel.api.calls import CreateStoreRequest
-from airflow_provider_vercel.api.client import AsyncVercelClient, _ClientCore
+from airflow_provider_vercel.api.client_core import ClientCore
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.hooks.vercel import VercelHook
@@ -160,7 +161,7 @@ def _numeric_parameters(fn: Any) -> set[str]:
 def test_the_table_names_every_numeric_argument_of_the_signatures():
     covered = {(owner, argument) for owner, argument, _ in NUMERIC}
     owners: dict[str, set[str]] = {
-        "VercelClient": _numeric_parameters(_ClientCore.__init__),
+        "VercelClient": _numeric_parameters(ClientCore.__init__),
         "VercelHook": _numeric_parameters(VercelHook.__init__),
         "VercelCreateStoreOperator": _numeric_parameters(VercelCreateStoreOperator.__init__),
         "VercelSelectBillingPlanOperator": _numeric_parameters(VercelSelectBillingPlanOperator.__init__),

@@ -64,7 +64,7 @@ def _builders() -> dict[str, Any]:
         for name, fn in inspect.getmembers(calls, inspect.isfunction)
         if fn.__module__ == calls.__name__
         and not name.startswith("_")
-        and inspect.signature(fn).return_annotation in ("ApiCall", calls.ApiCall)
+        and str(inspect.signature(fn).return_annotation).startswith("ApiCall[")
         and name not in NOT_ID_BUILDERS
     }
 
