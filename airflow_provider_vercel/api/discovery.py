@@ -54,7 +54,7 @@ def _is_fatal(exc: Exception) -> bool:
     return isinstance(exc, (VercelUnauthorizedError, VercelInputError))
 
 
-def _discover(first: calls.ApiCall, with_plans: bool) -> Generator[Step, Any, Discovery]:
+def _discover(first: calls.ApiCall[list[IntegrationConfiguration]], with_plans: bool) -> Generator[Step, Any, Discovery]:
     found = Discovery()
     configurations: list[IntegrationConfiguration] = yield first
     for configuration in configurations:

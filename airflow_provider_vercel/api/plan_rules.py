@@ -19,13 +19,13 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from airflow_provider_vercel.api.constants import PLAN_TYPE_PREPAYMENT, PLAN_TYPE_SUBSCRIPTION
+from airflow_provider_vercel.api.constants import PLAN_TYPES as PLAN_TYPES
+from airflow_provider_vercel.api.constants import RULES as RULES
 from airflow_provider_vercel.api.errors import VercelInputError
-from airflow_provider_vercel.api.models import PLAN_TYPE_PREPAYMENT, PLAN_TYPE_SUBSCRIPTION
 
 Amount = Decimal | int | float | str
 
-RULES = ("id", "name", "free", "cheapest")
-PLAN_TYPES = (PLAN_TYPE_SUBSCRIPTION, PLAN_TYPE_PREPAYMENT)
 # The create endpoint's documented minimum for prepaymentAmountCents (§4).
 MIN_PREPAYMENT_CENTS = 50
 # What an Airflow template renders when the value it pulled was missing.
