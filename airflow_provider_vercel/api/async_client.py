@@ -17,7 +17,7 @@ from tenacity import AsyncRetrying
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.bounded import SENDING_EVENTS, Attempt, DeadlineExpired, aread_body
-from airflow_provider_vercel.api.client_core import ClientCore, log, require_store
+from airflow_provider_vercel.api.client_core import ClientCore, log
 from airflow_provider_vercel.api.create import CreateOutcome, IfExists, matching_stores
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.models import (
@@ -26,6 +26,7 @@ from airflow_provider_vercel.api.models import (
     IntegrationConfiguration,
     Store,
 )
+from airflow_provider_vercel.api.parsers import require_store
 from airflow_provider_vercel.api.retry import is_retryable
 from airflow_provider_vercel.api.steps import Finished, Sleep, Step, advance
 

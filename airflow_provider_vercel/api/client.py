@@ -26,7 +26,7 @@ from airflow_provider_vercel.api.bounded import (
     current_attempt,
     read_body,
 )
-from airflow_provider_vercel.api.client_core import ClientCore, env_proxies, log, require_store, tls_context
+from airflow_provider_vercel.api.client_core import ClientCore, env_proxies, log, tls_context
 from airflow_provider_vercel.api.connect import connect_flow
 from airflow_provider_vercel.api.create import CreateOutcome, IfExists, matching_stores
 from airflow_provider_vercel.api.env_pages import env_pages_flow
@@ -37,6 +37,7 @@ from airflow_provider_vercel.api.models import (
     IntegrationConfiguration,
     Store,
 )
+from airflow_provider_vercel.api.parsers import require_store
 from airflow_provider_vercel.api.retry import is_retryable
 from airflow_provider_vercel.api.steps import Finished, Sleep, Step, advance
 from airflow_provider_vercel.defaults import DEFAULT_BASE_URL as DEFAULT_BASE_URL  # re-exported for callers

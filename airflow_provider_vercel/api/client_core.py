@@ -308,17 +308,6 @@ class ClientCore:
         return report
 
 
-def require_store(store: Store | None, store_id: str) -> Store:
-    """The store a ``GET`` of it answered; a ``"store": null`` answer is a ``VercelResponseError``.
-
-    :param store: the parsed answer.
-    :param store_id: the id asked for.
-    """
-    if store is None:
-        raise VercelResponseError("GET", f"/v1/storage/stores/{store_id}", "store is null")
-    return store
-
-
 def short_reason(exc: BaseException | None) -> str:
     """A failure in a few words for a log line: the status and code of an API error, else its text."""
     if isinstance(exc, VercelApiError):

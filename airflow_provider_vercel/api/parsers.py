@@ -124,3 +124,14 @@ def env_page(data: Any) -> EnvPage:
     else:
         raise VercelResponseError("", "", "expected an object with an 'envs' array")
     return EnvPage([parse_model(EnvVar, item, "env") for item in items], cursor)
+
+
+def require_store(store: Store | None, store_id: str) -> Store:
+    """The store a ``GET`` of it answered; a ``"store": null`` answer is a ``VercelResponseError``.
+
+    :param store: the parsed answer.
+    :param store_id: the id asked for.
+    """
+    if store is None:
+        raise VercelResponseError("GET", f"/v1/storage/stores/{store_id}", "store is null")
+    return store

@@ -29,6 +29,7 @@ from airflow_provider_vercel.api.constants import (
 )
 from airflow_provider_vercel.api.errors import VercelGoneError, VercelNotFoundError
 from airflow_provider_vercel.api.models import Store
+from airflow_provider_vercel.api.parsers import require_store
 from airflow_provider_vercel.api.steps import Sleep, Step
 
 __all__ = [
@@ -124,7 +125,7 @@ class StoreReadinessWait:
                 return late
         while True:
             try:
-                store: Store = yield calls.get_store(self.store_id)
+                store = require_store((yield calls.get_store(self.store_id)), self.store_id)
             except (VercelNotFoundError, VercelGoneError):
                 message = f"Store {self.store_id} does not exist (deleted or another team's)."
                 return ReadinessOutcome(EVENT_ERROR, self.store_id, self.last, message, missing=True)
