@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.coerce import optional_text, rendered_bool, rendered_mapping
+from airflow_provider_vercel.api.constants import PLAN_TYPES
 from airflow_provider_vercel.operators.matching import criteria_text, describe_plan, only_one
 from airflow_provider_vercel.tasks.base import VercelBaseOperator, is_deferred, task_failures
 
@@ -90,8 +91,6 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
         self.plan_type = plan_type
         self.include_disabled = include_disabled
         self.expect_one = expect_one
-        from airflow_provider_vercel.api.plans import PLAN_TYPES  # heavy: see the module docstring
-
         for value, checker in _plan_query_checks(integration, product, integration_configuration_id):
             self.check_now(value, checker)
         self.check_now(metadata, _metadata_check)
@@ -100,7 +99,7 @@ class VercelListBillingPlansOperator(VercelBaseOperator):
         self.check_now(expect_one, lambda v: rendered_bool("expect_one", v))
 
     def execute(self, context: Context) -> list[dict[str, Any]] | str:
-        from airflow_provider_vercel.api.plans import PLAN_TYPES, plan_summary  # heavy: see the module docstring
+        from airflow_provider_vercel.api.plans import plan_summary  # heavy: see the module docstring
 
         configuration_id = optional_text(self.integration_configuration_id)
         plan_type = optional_text(self.plan_type)
