@@ -7,6 +7,7 @@ answers ``vercel-store--…`` conn ids (``vercel_pr_database`` reaches its datab
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ def pytest_ignore_collect(collection_path, config):  # type: ignore[no-untyped-d
 # --- the in-process Airflow harness (tests.helpers.airflow): fixtures any folder may use ------------------
 # Airflow is imported inside them, so collecting a test that does not use them stays cheap.
 from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection  # noqa: E402
+from tests.helpers.hostile_server import HostileServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +103,15 @@ def trigger_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(VercelStoreStatusTrigger, "run", recording_run)
     return runs
+
+
+@pytest.fixture
+def hostile(caplog: pytest.LogCaptureFixture) -> Iterator[HostileServer]:
+    """A server on loopback that misbehaves on purpose (``tests.helpers.hostile_server``), stopped after the test.
+
+    The provider's DEBUG records are captured too: the no-token checks read every record, not only warnings.
+    """
+    caplog.set_level(logging.DEBUG, logger="airflow_provider_vercel")
+    server = HostileServer().start()
+    yield server
+    server.stop()
