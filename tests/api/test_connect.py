@@ -19,15 +19,10 @@ from airflow_provider_vercel.api.errors import (
     VercelInputError,
 )
 from tests.api.seed import NEON_CFG, WEB_APP
-from tests.helpers.clients import api_requests, create, make_client
+from tests.helpers.clients import api_requests, create
 from tests.helpers.json_server import JsonAnswers
 
-
-@pytest.fixture
-def client(vercel_emulator: object) -> Iterator[VercelClient]:
-    vercel_emulator.state.ready_delay = 0  # type: ignore[attr-defined]
-    with make_client(vercel_emulator) as c:
-        yield c
+pytestmark = pytest.mark.usefixtures("stores_ready_at_once")
 
 
 def _keys_of(client: VercelClient, store_id: str) -> set[str]:

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
 
 from airflow_provider_vercel.api.client import VercelClient
-from airflow_provider_vercel.api.errors import (
-    VercelResponseError,
-)
+from airflow_provider_vercel.api.errors import VercelResponseError
 from tests.api.seed import NEON_CFG, WEB_APP
-from tests.helpers.clients import create, make_client
+from tests.helpers.clients import create
 from tests.helpers.json_server import JsonAnswers
 
-
-@pytest.fixture
-def client(vercel_emulator: object) -> Iterator[VercelClient]:
-    vercel_emulator.state.ready_delay = 0  # type: ignore[attr-defined]
-    with make_client(vercel_emulator) as c:
-        yield c
+pytestmark = pytest.mark.usefixtures("stores_ready_at_once")
 
 
 def test_env_listing_follows_pagination_next_until_null(client, vercel_emulator):
