@@ -7,6 +7,7 @@ answers ``vercel-store--…`` conn ids (``vercel_pr_database`` reaches its datab
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -37,28 +38,14 @@ def pytest_ignore_collect(collection_path, config):  # type: ignore[no-untyped-d
 
 # --- the in-process Airflow harness (tests.helpers.airflow): fixtures any folder may use ------------------
 # Airflow is imported inside them, so collecting a test that does not use them stays cheap.
-from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection  # noqa: E402
+from tests.helpers.airflow import EXAMPLE_DAGS, emulator_connection, metadata_db  # noqa: E402
+from tests.helpers.hostile_server import HostileServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def airflow_db() -> Iterator[None]:
     """A migrated metadata DB whose dags folder is ``example_dags/``, with the ``vercel_api`` pool."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
-        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-        from airflow import settings
-
-        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
-        from airflow.models.pool import Pool
-        from airflow.utils import db
-
-        db.initdb()
-        Pool.create_or_update_pool(
-            name=VERCEL_POOL,
-            slots=4,
-            description="Bounds concurrent tasks calling the Vercel API",
-            include_deferred=False,
-        )
+    with metadata_db():
         yield
 
 
@@ -101,3 +88,15 @@ def trigger_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(VercelStoreStatusTrigger, "run", recording_run)
     return runs
+
+
+@pytest.fixture
+def hostile(caplog: pytest.LogCaptureFixture) -> Iterator[HostileServer]:
+    """A server on loopback that misbehaves on purpose (``tests.helpers.hostile_server``), stopped after the test.
+
+    The provider's DEBUG records are captured too: the no-token checks read every record, not only warnings.
+    """
+    caplog.set_level(logging.DEBUG, logger="airflow_provider_vercel")
+    server = HostileServer().start()
+    yield server
+    server.stop()

@@ -6,6 +6,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from airflow_provider_vercel.api.calls import CreateStoreRequest
 from airflow_provider_vercel.api.errors import (
     VercelBadRequestError,
     VercelInputError,
@@ -21,6 +22,15 @@ from airflow_provider_vercel.api.retry import (
     parse_retry_after,
     seconds_until_epoch,
     wait_seconds,
+)
+from tests.api.seed import NEON_CFG, NEON_PRODUCT
+from tests.helpers.hostile_clients import (
+    FLAVOURS,
+    MARGIN,
+    assert_token_nowhere,
+    one,
+    report,
+    run,
 )
 
 
@@ -131,3 +141,75 @@ def test_policy_from_mapping_accepts_strings_and_rejects_unknown_keys():
 def test_policy_round_trips_through_json_safe_dict():
     policy = RetryPolicy(max_attempts=4, retry_statuses=(429, 503))
     assert RetryPolicy.from_mapping(policy.to_dict()) == policy
+
+
+# --- Retry-After from a hostile server: huge, malformed, far resets, for both clients ------------------
+
+HUGE_RETRY_AFTER = ["1000", "inf", "1e308", "9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"]
+FAR_RESET_MS = [10**30, 10**400, float("inf")]
+MALFORMED_RETRY_AFTER = ["nan", "-5", "-inf", "soon", "1000s", "Mon, 99 Foo 2026 99:99:99 GMT"]
+BUDGETED = RetryPolicy(max_attempts=3, backoff_initial=0.05, backoff_max=0.1, max_elapsed=2.0)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize(("retry_after", "reset_ms"), [(v, None) for v in HUGE_RETRY_AFTER] + [(None, v) for v in FAR_RESET_MS])
+def test_a_huge_retry_after_fails_this_call_and_the_next_at_once_without_sending_again(
+    flavour, retry_after, reset_ms, hostile, caplog
+):
+    hostile.mode, hostile.retry_after, hostile.reset_ms = "rate_limited", retry_after, reset_ms
+    first, second = run(flavour, hostile, [("list_configurations", ())] * 2, retry_policy=BUDGETED)
+    label = retry_after if reset_ms is None else f"resetMs ~1e{len(str(int(reset_ms))) - 1}" if reset_ms != float("inf") else "resetMs Infinity"
+    report(f"retry_after={str(label)[:30]} {flavour}", first.wall, second.wall)
+    assert type(first.error) is VercelRateLimitedError and first.error.sent
+    assert 999 <= first.error.retry_after <= MAX_RETRY_AFTER
+    # The pause is remembered, but no caller waits past its own budget: the next call fails unsent.
+    assert type(second.error) is VercelRateLimitedError and not second.error.sent
+    assert second.error.retry_after > BUDGETED.max_elapsed
+    assert len(hostile.seen) == 1
+    assert first.wall + second.wall < BUDGETED.max_elapsed + MARGIN
+    assert_token_nowhere([first, second], caplog)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("retry_after", MALFORMED_RETRY_AFTER)
+def test_a_malformed_retry_after_gives_a_typed_error_after_bounded_retries(flavour, retry_after, hostile, caplog):
+    hostile.mode, hostile.retry_after = "rate_limited", retry_after
+    first, second = run(flavour, hostile, [("list_configurations", ())] * 2, retry_policy=BUDGETED)
+    report(f"retry_after={retry_after[:12]} {flavour}", first.wall, second.wall)
+    for outcome in (first, second):
+        assert type(outcome.error) is VercelRateLimitedError
+        assert outcome.error.retry_after in (None, 0.0)
+        assert outcome.wall < BUDGETED.max_elapsed + MARGIN
+    # Unreadable waits fall back to the backoff; nothing lingers as a pause for the next call.
+    assert len(hostile.seen) == 2 * BUDGETED.max_attempts
+    assert_token_nowhere([first, second], caplog)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_pause_shorter_than_the_budget_is_waited_then_the_next_call_is_sent(flavour, hostile, caplog):
+    hostile.mode, hostile.retry_after = "rate_limited", "1"
+    policy = RetryPolicy(max_attempts=1, max_elapsed=5.0)
+    first, second = run(flavour, hostile, [("list_configurations", ())] * 2, retry_policy=policy)
+    report(f"pause 1s within budget {flavour}", first.wall, second.wall)
+    assert type(first.error) is VercelRateLimitedError and type(second.error) is VercelRateLimitedError
+    assert second.error.sent and len(hostile.seen) == 2
+    assert 0.9 <= second.wall < 1 + MARGIN  # it waited the pause the first 429 announced
+    assert_token_nowhere([first, second], caplog)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_batch_get_or_create_with_a_one_hour_retry_after_ends_within_its_budget(flavour, hostile, caplog):
+    hostile.mode, hostile.retry_after = "rate_limited", "3600"
+    hostile.routes[("GET", "/v1/storage/stores")] = (200, '{"stores": []}')
+    requests = [CreateStoreRequest(name=f"db-{i}", integration_configuration_id=NEON_CFG, product=NEON_PRODUCT) for i in range(4)]
+    policy = RetryPolicy(max_attempts=6, max_elapsed=10.0)
+    # One store at a time (async): the later stores meet the pause the first 429 announced.
+    args = (requests,) if flavour == "sync" else (requests, "reuse", 1)
+    outcome = one(flavour, hostile, "get_or_create_stores", *args, retry_policy=policy)
+    report(f"batch Retry-After 3600 max_elapsed=10 {flavour}", outcome.wall)
+    assert type(outcome.error) is VercelRateLimitedError
+    assert outcome.wall < policy.max_elapsed + MARGIN
+    posts = [s for s in hostile.seen if s.method == "POST"]
+    assert len(posts) == 1  # the first 429 announced an hour: no later store is sent into it
+    assert [s.method for s in hostile.seen].count("GET") == 1
+    assert_token_nowhere([outcome], caplog)

@@ -6,8 +6,12 @@ import math
 
 import pytest
 
+from airflow_provider_vercel.api import validation
 from airflow_provider_vercel.api import validation as check
-from airflow_provider_vercel.api.errors import VercelInputError
+from airflow_provider_vercel.api.errors import (
+    VercelInputError,
+)
+from airflow_provider_vercel.emulator import spec
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, "nan", "inf", "-Infinity", 10**400, True, None, "x"])
@@ -60,3 +64,7 @@ def test_an_empty_upstream_rendering_is_refused_saying_so(value):
     with pytest.raises(VercelInputError) as caught:
         check.require_id("store_id", value)
     assert "upstream" in caught.value.reason
+
+
+def test_client_prefix_rule_is_the_emulators():
+    assert validation.ENV_VAR_PREFIX.pattern == spec.ENV_PREFIX_PATTERN

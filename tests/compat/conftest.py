@@ -13,25 +13,13 @@ from typing import Any
 import pytest
 
 from tests.compat.harness import dagbag_class
-from tests.helpers.airflow import EXAMPLE_DAGS, VERCEL_POOL, emulator_connection
+from tests.helpers.airflow import EXAMPLE_DAGS, emulator_connection, metadata_db
 
 
 @pytest.fixture(scope="session")
 def compat_airflow_db() -> Iterator[None]:
     """A metadata DB (schema created from the ORM) whose dags folder is ``example_dags/``."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
-        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-        from airflow import settings
-
-        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
-        from airflow.models.pool import Pool
-        from airflow.utils import db
-
-        db.initdb()
-        Pool.create_or_update_pool(
-            name=VERCEL_POOL, slots=4, description="Bounds concurrent tasks calling the Vercel API", include_deferred=False
-        )
+    with metadata_db():
         yield
 
 

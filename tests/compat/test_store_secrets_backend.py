@@ -19,7 +19,7 @@ def test_airflows_connection_lookup_reaches_the_backend(compat_emulator, monkeyp
 
     from airflow_provider_vercel.hooks.vercel import VercelHook
     from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator
-    from tests.hooks.test_store_credentials import new_store
+    from tests.helpers.stores import new_store
 
     compat_emulator.state.ready_delay = 0
     store = new_store(VercelHook(), compat_emulator, name="compat-db")

@@ -80,3 +80,30 @@ def create_store(admin: httpx.Client, neon_body: Callable[..., dict[str, Any]]) 
         return response.json()["store"]
 
     return create
+
+
+@pytest.fixture
+def control(emu: EmulatorServer) -> Iterator[httpx.Client]:
+    """A client of the emulator's control endpoints under ``/_emulator``."""
+    with httpx.Client(base_url=emu.url + "/_emulator", verify=False, timeout=5) as client:
+        yield client
+
+
+@pytest.fixture
+def small_server() -> Iterator[EmulatorServer]:
+    """A private emulator with a 5-entry log and a 4 KiB body limit."""
+    with EmulatorServer(request_log_size=5, max_body_bytes=4096) as server:
+        yield server
+
+
+def admin_client(server: EmulatorServer) -> httpx.Client:
+    """A client of ``server`` with its admin token, scoped to its default team.
+
+    :param server: the emulator to reach.
+    """
+    return httpx.Client(
+        base_url=server.url,
+        headers={"Authorization": f"Bearer {server.admin_token}"},
+        params={"teamId": server.team_id},
+        verify=False,
+    )

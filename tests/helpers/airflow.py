@@ -22,6 +22,8 @@ Execution API (~4–8 s); later runs take well under a second each.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,31 @@ import pytest
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 VERCEL_POOL = "vercel_api"
 
+
+
+@contextmanager
+def metadata_db() -> Iterator[None]:
+    """A metadata DB whose dags folder is ``example_dags/``, with the ``vercel_api`` pool; env undone on exit.
+
+    The schema is created from the ORM (``db.initdb()``), a path that exists on every supported Airflow.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(EXAMPLE_DAGS))
+        patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+        from airflow import settings
+
+        patch.setattr(settings, "DAGS_FOLDER", str(EXAMPLE_DAGS))
+        from airflow.models.pool import Pool
+        from airflow.utils import db
+
+        db.initdb()
+        Pool.create_or_update_pool(
+            name=VERCEL_POOL,
+            slots=4,
+            description="Bounds concurrent tasks calling the Vercel API",
+            include_deferred=False,
+        )
+        yield
 
 def emulator_connection(server: Any) -> str:
     """The documented connection for the emulator: base URL, admin token and team id, nothing else."""

@@ -1,8 +1,8 @@
 """Property-based model check of get-or-create: whatever the faults, at most one store, and retries converge.
 
-``tests/api/*_properties.py`` already cover plan selection and metadata validation with hypothesis; what
-they do not cover is the create flow itself. Here ``get_or_create_flow`` (the step generator both clients
-drive) runs against an in-memory model of the server, with hypothesis choosing, for each POST, what
+The property sections of ``tests/api/test_plans.py`` and ``test_metadata.py`` already cover plan
+selection and metadata validation with hypothesis; what they do not cover is the create flow itself.
+Here ``get_or_create_flow`` (the step generator both clients drive) runs against an in-memory model of the server, with hypothesis choosing, for each POST, what
 happens to it:
 
 - ``ok``: committed and answered;

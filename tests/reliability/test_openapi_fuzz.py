@@ -1,6 +1,6 @@
 """Schema-driven fuzzing of the emulator from its own ``/openapi.json``: no input makes it answer 5xx.
 
-``tests/emulator/test_bad_input_never_500.py`` fuzzes hand-picked endpoints with hand-written
+``tests/emulator/test_bodies.py`` fuzzes hand-picked endpoints with hand-written
 strategies; this walks the document the emulator serves, so an operation added to the emulator is fuzzed
 without touching this file. It is a small schemathesis-like generator built on hypothesis (no extra
 dependency): for every operation, path parameters, query parameters and the JSON body are drawn from

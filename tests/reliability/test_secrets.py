@@ -443,7 +443,7 @@ def test_store_secret_values_never_reach_xcom_logs_or_errors(vercel_emulator, mo
 def test_credentials_read_through_the_hook_are_never_logged(vercel_emulator, monkeypatch, evidence):
     """The one path meant to return secret values gives them to the caller and to no log.
 
-    (That each is registered with the masker is tested in ``tests/hooks/test_store_credentials.py``.)
+    (That each is registered with the masker is tested in ``tests/hooks/test_vercel.py``.)
     """
     server = vercel_emulator
     monkeypatch.setenv("AIRFLOW_CONN_VERCEL_DEFAULT", operator_connection(server))

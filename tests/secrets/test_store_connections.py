@@ -12,7 +12,7 @@ from airflow_provider_vercel.api.errors import VercelCredentialsError
 from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.operators.lifecycle import VercelConnectStoreOperator
 from airflow_provider_vercel.secrets.store_connections import VercelStoreSecretsBackend
-from tests.hooks.test_store_credentials import assert_masked, connect_env, new_store
+from tests.helpers.stores import assert_masked, connect_env, new_store
 
 BACKEND = "airflow_provider_vercel.secrets.store_connections.VercelStoreSecretsBackend"
 

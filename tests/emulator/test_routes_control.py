@@ -1,4 +1,4 @@
-"""HTTP control endpoints under /_emulator/ and the request log."""
+"""HTTP control endpoints under /_emulator/ (``routes_control.py``), store creation times included."""
 
 from __future__ import annotations
 
@@ -8,31 +8,8 @@ import pytest
 CONFIGS = "/v1/integrations/configurations"
 
 
-@pytest.fixture
-def control(emu):
-    with httpx.Client(base_url=emu.url + "/_emulator", verify=False, timeout=5) as client:
-        yield client
-
-
 def _configs(client):
     return client.get(CONFIGS, params={"view": "account"})
-
-
-def test_request_log_records_method_path_query_status_time_and_fault(admin, emu):
-    _configs(admin)
-    admin.get("/v1/storage/stores/store_unknown0000000")
-    first, second = emu.requests
-    assert first["method"] == "GET" and first["path"] == CONFIGS
-    assert first["query"] == {"view": "account", "teamId": emu.team_id}
-    assert first["status"] == 200 and first["fault"] is None and isinstance(first["time"], float)
-    assert second["status"] == 404 and second["time"] >= first["time"]
-
-
-def test_requests_property_is_a_copy(admin, emu):
-    _configs(admin)
-    emu.requests.clear()
-    emu.requests[0]["status"] = 999
-    assert len(emu.requests) == 1 and emu.requests[0]["status"] == 200
 
 
 def test_control_requests_are_not_logged_or_faulted(admin, control, emu):
@@ -144,3 +121,36 @@ def test_http_info_gives_tokens_team_configurations_and_projects(control, emu):
     assert info["tokens"]["admin"] == emu.admin_token and info["tokens"]["other_team"] == emu.other_team_token
     assert info["configurations"]["neon"] == emu.configuration_id("neon")
     assert info["projects"]["web-app"] == emu.project_id("web-app")
+
+
+STORES = "/v1/storage/stores"
+
+
+def shown_created_at(admin, store_id):
+    return admin.get(f"{STORES}/{store_id}").json()["store"]["createdAt"]
+
+
+def test_the_python_method_backdates_what_the_api_shows(admin, emu, create_store):
+    store = create_store()
+    emu.state.set_store_created_at(store["id"], 1_700_000_000_000)
+    assert shown_created_at(admin, store["id"]) == 1_700_000_000_000
+
+
+def test_the_control_endpoint_backdates_and_blanks_created_at(admin, control, create_store):
+    store = create_store()
+    assert control.post("/store-created-at", json={"store_id": store["id"], "created_at": 1_710_000_000_000}).status_code == 200
+    assert shown_created_at(admin, store["id"]) == 1_710_000_000_000
+    assert control.post("/store-created-at", json={"store_id": store["id"], "created_at": None}).status_code == 200
+    assert shown_created_at(admin, store["id"]) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"store_id": "store_nope", "created_at": 1}, {"created_at": 1}, {"store_id": "X", "created_at": "2024"}],
+    ids=["unknown-store", "no-store", "text-time"],
+)
+def test_the_control_endpoint_refuses_bad_bodies(control, create_store, body):
+    if body.get("store_id") == "X":
+        body = {**body, "store_id": create_store()["id"]}
+    response = control.post("/store-created-at", json=body)
+    assert response.status_code == 400, response.text

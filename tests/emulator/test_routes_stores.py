@@ -1,8 +1,14 @@
-"""POST /v1/storage/stores/integration/direct: the success shape and one test per validation rule."""
+"""The store routes: create (the success shape and one test per validation rule), status over time, get/list/delete.
+
+Last, the listing lag fault and the light listing (``skip-metadata=true``) of ``GET /v1/storage/stores``:
+a lag makes a new store invisible to the listing for a while although the per-store GET already serves
+it (the listing is not read-after-write consistent); it combines with a commit-then-5xx on the create.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -276,3 +282,191 @@ def test_duplicate_names_answer_409_when_the_flag_is_set(admin, neon_body, emu):
     emu.state.reject_duplicate_names = True
     assert admin.post(CREATE, json=neon_body(name="same")).status_code == 200
     _error(admin.post(CREATE, json=neon_body(name="same")), 409, "same", code="conflict")
+
+
+# --- store status over time, final statuses, get/list/delete and 404s -----------------------------------
+
+
+def _get(client, store_id):
+    return client.get(f"/v1/storage/stores/{store_id}")
+
+
+def test_store_becomes_available_after_the_ready_delay(admin, create_store, emu):
+    emu.state.ready_delay = 0.15
+    store = create_store()
+    first = _get(admin, store["id"]).json()["store"]
+    assert (first["status"], first["externalResourceStatus"]) == ("initializing", "pending")
+    time.sleep(0.2)
+    later = _get(admin, store["id"]).json()["store"]
+    assert (later["status"], later["externalResourceStatus"]) == ("available", "ready")
+    assert later["updatedAt"] >= first["updatedAt"]
+
+
+def test_ready_delay_is_fixed_at_creation(admin, create_store, emu):
+    emu.state.ready_delay = 0
+    store = create_store()
+    emu.state.ready_delay = 60
+    assert _get(admin, store["id"]).json()["store"]["status"] == "available"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "status", "external"),
+    [
+        ("emu-error-", "error", "error"),
+        ("emu-suspended-", "suspended", "suspended"),
+        ("emu-uninstalled-", "uninstalled", "uninstalled"),
+    ],
+)
+def test_name_convention_makes_a_store_end_in_a_failed_status(admin, create_store, emu, prefix, status, external):
+    emu.state.ready_delay = 0
+    store = create_store(name=prefix + "db")
+    body = _get(admin, store["id"]).json()["store"]
+    assert (body["status"], body["externalResourceStatus"]) == (status, external)
+
+
+def test_name_convention_stuck_stays_initializing(admin, create_store, emu):
+    emu.state.ready_delay = 0
+    store = create_store(name="emu-stuck-db")
+    assert _get(admin, store["id"]).json()["store"]["status"] == "initializing"
+
+
+def test_error_store_is_initializing_first(admin, create_store, emu):
+    emu.state.ready_delay = 30
+    store = create_store(name="emu-error-db")
+    assert store["status"] == "initializing"
+
+
+def test_set_final_status_for_a_store_id_or_a_name_prefix(admin, create_store, emu):
+    emu.state.ready_delay = 0
+    by_id = create_store(name="one")
+    other = create_store(name="two")
+    emu.state.set_final_status_for(by_id["id"], "error")
+    emu.state.set_final_status_for("pr-", "limits-exceeded-suspended")
+    future = create_store(name="pr-42-db")
+    assert _get(admin, by_id["id"]).json()["store"]["status"] == "error"
+    assert _get(admin, other["id"]).json()["store"]["status"] == "available"
+    assert _get(admin, future["id"]).json()["store"]["status"] == "limits-exceeded-suspended"
+    emu.state.clear_final_statuses()
+    assert _get(admin, by_id["id"]).json()["store"]["status"] == "available"
+
+
+def test_set_final_status_rejects_unknown_statuses(emu):
+    with pytest.raises(ValueError):
+        emu.state.set_final_status_for("x", "exploded")
+
+
+def test_get_unknown_store_is_404_with_error_body(admin):
+    response = _get(admin, "store_doesNotExist000")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_get_store_skip_metadata_and_include_guides(admin, create_store):
+    store = create_store()
+    slim = admin.get(
+        f"/v1/storage/stores/{store['id']}", params={"skip-metadata": "true", "include-guides": "true"}
+    ).json()["store"]
+    assert "metadata" not in slim and "metadataSchema" not in slim["product"]
+    assert slim["product"]["guides"] == []
+
+
+def test_list_stores_filters_by_configuration(admin, create_store, emu):
+    neon = create_store(name="pg")
+    kv = admin.post(
+        "/v1/storage/stores/integration/direct",
+        json={
+            "name": "kv",
+            "integrationConfigurationId": emu.configuration_id("upstash"),
+            "integrationProductIdOrSlug": "upstash-kv",
+        },
+    ).json()["store"]
+    everything = admin.get("/v1/storage/stores").json()
+    assert set(everything) == {"stores"}
+    assert [s["id"] for s in everything["stores"]] == [neon["id"], kv["id"]]
+    only_neon = admin.get(
+        "/v1/storage/stores", params={"integrationConfigurationId": emu.configuration_id("neon")}
+    ).json()
+    assert [s["id"] for s in only_neon["stores"]] == [neon["id"]]
+    assert only_neon["stores"][0]["product"]["integrationConfigurationId"] == emu.configuration_id("neon")
+
+
+def test_delete_store_answers_200_with_an_empty_body_then_404(admin, create_store):
+    store = create_store()
+    deleted = admin.delete(f"/v1/storage/stores/integration/{store['id']}")
+    assert deleted.status_code == 200 and deleted.content == b""
+    assert _get(admin, store["id"]).status_code == 404
+    assert admin.get("/v1/storage/stores").json()["stores"] == []
+    again = admin.delete(f"/v1/storage/stores/integration/{store['id']}")
+    assert again.status_code == 404
+    assert again.json()["err"]["code"] == "not_found"
+
+
+# --- the listing lag and the light listing ---------------------------------------------------------------
+
+LIST = "/v1/storage/stores"
+LAG = 0.6
+
+
+def _listed_names(admin, **params):
+    response = admin.get(LIST, params=params)
+    assert response.status_code == 200
+    return [s["name"] for s in response.json()["stores"]]
+
+
+def test_a_store_created_under_a_listing_lag_is_served_by_id_but_listed_only_after_the_lag(admin, emu, neon_body):
+    emu.faults.listing_lag(LAG)
+    created_at = time.monotonic()
+    store = admin.post(CREATE, json=neon_body(name="lagging")).json()["store"]
+    assert admin.get(f"{LIST}/{store['id']}").status_code == 200  # the live per-store read sees it
+    assert "lagging" not in _listed_names(admin)
+    while "lagging" not in _listed_names(admin):
+        assert time.monotonic() - created_at < LAG + 5, "never listed"  # generous: only proves it shows up
+        time.sleep(0.05)
+    assert time.monotonic() - created_at >= LAG
+
+
+def test_stores_created_before_the_lag_was_set_stay_listed(admin, emu, neon_body):
+    admin.post(CREATE, json=neon_body(name="older"))
+    emu.faults.listing_lag(30)
+    assert "older" in _listed_names(admin)
+
+
+def test_clearing_the_faults_keeps_the_lag_of_stores_already_created(admin, emu, neon_body):
+    emu.faults.listing_lag(30)
+    admin.post(CREATE, json=neon_body(name="hidden"))
+    emu.faults.clear()
+    admin.post(CREATE, json=neon_body(name="shown"))
+    assert _listed_names(admin) == ["shown"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_listing_lag_combines_with_commit_then_error(admin, emu, neon_body, status):
+    emu.faults.listing_lag(30)
+    emu.faults.commit_then_error(1, status=status)
+    response = admin.post(CREATE, json=neon_body(name="committed"))
+    assert response.status_code == status
+    assert [s.name for s in emu.state.team_stores(emu.team_id)] == ["committed"]  # it was saved
+    assert "committed" not in _listed_names(admin)
+
+
+def test_listing_lag_is_set_over_http_as_a_fault_spec_and_as_a_setting(admin, emu, neon_body):
+    response = admin.post("/_emulator/faults", json={"kind": "listing_lag", "seconds": 30})
+    assert response.status_code == 200 and response.json()["listing_lag_seconds"] == 30
+    admin.post(CREATE, json=neon_body(name="via-fault-spec"))
+    assert "via-fault-spec" not in _listed_names(admin)
+    assert admin.post("/_emulator/settings", json={"listing_lag_seconds": 0}).json()["listing_lag_seconds"] == 0
+    admin.post(CREATE, json=neon_body(name="no-lag"))
+    assert "no-lag" in _listed_names(admin)
+    assert admin.post("/_emulator/settings", json={"listing_lag_seconds": -1}).status_code == 400
+
+
+def test_the_light_listing_omits_metadata_but_keeps_identity_and_product(admin, emu, neon_body):
+    admin.post(CREATE, json=neon_body(name="light"))
+    full = admin.get(LIST).json()["stores"][0]
+    light = admin.get(LIST, params={"skip-metadata": "true"}).json()["stores"][0]
+    assert "metadata" in full and "metadata" not in light
+    assert "metadataSchema" in full["product"] and "metadataSchema" not in light["product"]
+    for key in ("id", "name", "createdAt"):
+        assert light[key] == full[key]
+    assert {k: light["product"][k] for k in ("id", "slug")} == {k: full["product"][k] for k in ("id", "slug")}
+    assert len(admin.get(LIST, params={"skip-metadata": "true"}).content) < len(admin.get(LIST).content)

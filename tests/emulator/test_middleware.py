@@ -1,4 +1,4 @@
-"""The emulator as a long-running server: a bounded request log, and request bodies refused while read."""
+"""The ASGI gate as a long-running server needs it: request bodies refused while they are read (``middleware.py``)."""
 
 from __future__ import annotations
 
@@ -14,52 +14,16 @@ import httpx
 import pytest
 
 from airflow_provider_vercel.emulator.limits import DEFAULT_MAX_BODY_BYTES
-from airflow_provider_vercel.emulator.requestlog import DEFAULT_LOG_SIZE
-from airflow_provider_vercel.emulator.server import EmulatorServer
+from tests.emulator.conftest import admin_client
 
 CONFIGS = "/v1/integrations/configurations"
 CREATE = "/v1/storage/stores/integration/direct"
 MiB = 1024 * 1024
 
 
-@pytest.fixture
-def small_server() -> Iterator[EmulatorServer]:
-    """A private emulator with a 5-entry log and a 4 KiB body limit."""
-    with EmulatorServer(request_log_size=5, max_body_bytes=4096) as server:
-        yield server
-
-
-def _client(server: EmulatorServer) -> httpx.Client:
-    return httpx.Client(
-        base_url=server.url,
-        headers={"Authorization": f"Bearer {server.admin_token}"},
-        params={"teamId": server.team_id},
-        verify=False,
-    )
-
-
-def test_the_request_log_is_a_ring_that_keeps_the_last_entries_and_counts_all(small_server):
-    with _client(small_server) as client:
-        for index in range(12):
-            client.get(CONFIGS, params={"view": "account", "n": str(index)})
-        assert [r["query"]["n"] for r in small_server.requests] == ["7", "8", "9", "10", "11"]
-        listed = client.get("/_emulator/requests").json()
-        assert listed["total"] == 12 and listed["kept"] == 5 and len(listed["requests"]) == 5
-        client.delete("/_emulator/requests")
-        assert client.get("/_emulator/requests").json() == {"requests": [], "total": 0, "kept": 5}
-
-
-def test_the_default_log_keeps_a_thousand_entries_and_the_size_must_be_positive():
-    assert EmulatorServer().log.size == DEFAULT_LOG_SIZE == 1000
-    with pytest.raises(ValueError):
-        EmulatorServer(request_log_size=0)
-    with pytest.raises(ValueError):
-        EmulatorServer(max_body_bytes=0)
-
-
 def test_a_body_over_the_declared_limit_is_refused_with_400_without_calling_the_endpoint(small_server):
     body = b'{"name": "big", "pad": "' + b"x" * 5000 + b'"}'
-    with _client(small_server) as client:
+    with admin_client(small_server) as client:
         response = client.post(CREATE, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert "larger than 4096 bytes" in response.json()["error"]["message"]
@@ -74,14 +38,14 @@ def test_a_streamed_body_without_length_is_refused_once_it_passes_the_limit(smal
             yield b"x" * 1024
         yield b'"}'
 
-    with _client(small_server) as client:
+    with admin_client(small_server) as client:
         response = client.post(CREATE, content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert small_server.state.team_stores(small_server.team_id) == []
 
 
 def test_a_body_within_the_limit_is_served(small_server):
-    with _client(small_server) as client:
+    with admin_client(small_server) as client:
         configuration = small_server.configuration_id("neon")
         body = {
             "name": "fits",

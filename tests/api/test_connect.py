@@ -1,4 +1,4 @@
-"""Connecting with an env var prefix, confirming a 409, and reading every page of a project's env vars.
+"""Connecting a store to a project (``connect.py``): the env var prefix and how a 409 is confirmed.
 
 All against the emulator over real HTTP, except the 409 that no project explains: a scripted server on
 loopback answers it, since the emulator only answers 409 when the project is connected.
@@ -6,36 +6,34 @@ loopback answers it, since the emulator only answers 409 when the project is con
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
-from airflow_provider_vercel.api import validation
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import (
     VercelBadRequestError,
     VercelConflictError,
     VercelInputError,
-    VercelResponseError,
 )
-from airflow_provider_vercel.api.models import EnvVar, Store, StoreSecret
-from airflow_provider_vercel.emulator import spec
 from tests.api.seed import NEON_CFG, WEB_APP
-from tests.api.test_client import api_requests, create, make_client
+from tests.helpers.clients import api_requests, create
+from tests.helpers.json_server import JsonAnswers
 
-
-@pytest.fixture
-def client(vercel_emulator: object) -> Iterator[VercelClient]:
-    vercel_emulator.state.ready_delay = 0  # type: ignore[attr-defined]
-    with make_client(vercel_emulator) as c:
-        yield c
+pytestmark = pytest.mark.usefixtures("stores_ready_at_once")
 
 
 def _keys_of(client: VercelClient, store_id: str) -> set[str]:
     return {env.key for env in client.list_project_env(WEB_APP) if env.store_id == store_id}
+
+
+def test_connect_then_connect_again_reports_already_connected(client):
+    store = create(client).store
+    assert client.connect_store(NEON_CFG, store.id, WEB_APP) is True
+    assert client.connect_store(NEON_CFG, store.id, WEB_APP) is False
+    assert client.get_store(store.id).connected_project_ids == [WEB_APP]
 
 
 def test_connect_with_a_prefix_goes_through_the_cli_route_and_prefixes_every_key(client, vercel_emulator):
@@ -77,10 +75,6 @@ def test_a_bad_prefix_is_refused_naming_the_argument_before_any_request(client, 
     assert len(vercel_emulator.requests) == before
 
 
-def test_client_prefix_rule_is_the_emulators():
-    assert validation.ENV_VAR_PREFIX.pattern == spec.ENV_PREFIX_PATTERN
-
-
 def test_a_repeat_connect_is_confirmed_from_projects_metadata_before_answering_false(client, vercel_emulator):
     store = create(client).store
     assert client.connect_store(NEON_CFG, store.id, WEB_APP) is True
@@ -89,19 +83,8 @@ def test_a_repeat_connect_is_confirmed_from_projects_metadata_before_answering_f
     assert statuses[-2:] == [("POST", 409), ("GET", 200)]
 
 
-class _ConflictingServer(BaseHTTPRequestHandler):
+class _ConflictingServer(JsonAnswers):
     """Answers 409 to any connect, and a store connected to no project."""
-
-    def log_message(self, *args: object) -> None:  # keep test output clean
-        pass
-
-    def _send(self, status: int, body: object) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_POST(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -130,48 +113,3 @@ def test_a_409_for_a_project_the_store_does_not_list_fails_with_the_servers_mess
             client.connect_store(NEON_CFG, "store_a", "prj_a")
     assert conflict.value.status == 409
     assert "being reconfigured" in str(conflict.value)
-
-
-def test_env_listing_follows_pagination_next_until_null(client, vercel_emulator):
-    store = create(client).store
-    client.connect_store(NEON_CFG, store.id, WEB_APP)
-    whole = client.list_project_env(WEB_APP)
-    vercel_emulator.state.env_page_size = 2
-    before = len(vercel_emulator.requests)
-    paged = client.list_project_env(WEB_APP)
-    pages = [r for r in vercel_emulator.requests[before:] if r["path"] == f"/v10/projects/{WEB_APP}/env"]
-    assert [env.id for env in paged] == [env.id for env in whole]
-    assert len(pages) == -(-len(whole) // 2) > 1
-    assert "until" not in pages[0]["query"] and all("until" in page["query"] for page in pages[1:])
-
-
-def test_models_accept_fractional_numbers_where_the_contract_says_number():
-    store = Store.model_validate(
-        {"id": "store_a", "createdAt": 1.7e12 + 0.5, "updatedAt": 2.5, "totalConnectedProjects": 1.5,
-         "secrets": [{"name": "DATABASE_URL", "length": 40.5}]}
-    )
-    assert (store.created_at, store.updated_at, store.total_connected_projects) == (1.7e12 + 0.5, 2.5, 1.5)
-    assert StoreSecret.model_validate({"name": "X", "length": 3}).length == 3  # whole numbers stay ints
-    assert store.secrets[0].length == 40.5
-    assert EnvVar.model_validate({"key": "K", "value": "v", "type": "plain", "securityIssues": []}).key == "K"
-
-
-class _LoopingPages(_ConflictingServer):
-    """An env listing whose every page says the next one starts at the same cursor."""
-
-    def do_GET(self) -> None:  # noqa: N802
-        env = {"key": "K", "value": "v", "type": "plain", "securityIssues": []}
-        self._send(200, {"envs": [env], "pagination": {"count": 1, "next": 5, "prev": None}})
-
-
-def test_env_listing_stops_with_an_error_when_a_page_cursor_repeats():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _LoopingPages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with VercelClient("tok", base_url=f"http://127.0.0.1:{server.server_address[1]}", team_id="team_x") as client:
-            with pytest.raises(VercelResponseError, match="repeats"):
-                client.list_project_env("web-app")
-    finally:
-        server.shutdown()
-        server.server_close()
