@@ -6,7 +6,6 @@ import pytest
 
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.operators.discovery import (
-    VercelListBillingPlansOperator,
     VercelListConfigurationsOperator,
     VercelListProductsOperator,
 )
@@ -34,20 +33,6 @@ PRODUCT_KEYS = {
     "configuration_id",
     "metadata_fields",
     "required_metadata",
-}
-PLAN_KEYS = {
-    "id",
-    "name",
-    "type",
-    "scope",
-    "is_free",
-    "cost",
-    "monthly_cost",
-    "initial_charge",
-    "minimum_amount",
-    "maximum_amount",
-    "disabled",
-    "requires_prepayment_amount",
 }
 
 
@@ -187,47 +172,3 @@ def test_configuration_id_rendered_to_none_is_rejected_before_any_request(emulat
     with pytest.raises(VercelTaskError, match="integration_configuration_id"):
         op.execute(context)
     assert emulator.requests == []
-
-
-# --- billing plans ----------------------------------------------------------------------------
-
-
-def test_list_plans_leaves_out_disabled_plans_and_prices_them_for_the_metadata(emulator, context):
-    op = VercelListBillingPlansOperator(
-        task_id="plans", integration="neon", product="neon-postgres", metadata={"region": "fra1"}
-    )
-    plans = op.execute(context)
-    assert all(set(plan) == PLAN_KEYS for plan in plans)
-    by_id = {plan["id"]: plan for plan in plans}
-    assert "business-legacy" not in by_id
-    assert by_id["free"]["is_free"] is True
-    assert by_id["launch"]["monthly_cost"] == "23.75"  # 19 USD x 1.25 in fra1
-    assert by_id["credits"]["requires_prepayment_amount"] is True
-    (request,) = api_requests(emulator, "GET", "/v1/integrations/integration/")
-    assert request["query"]["metadata"] == '{"region":"fra1"}'
-
-
-def test_list_plans_with_disabled_and_by_type(emulator, context):
-    op = VercelListBillingPlansOperator(
-        task_id="plans", integration="neon", product="neon-postgres", include_disabled=True
-    )
-    assert "business-legacy" in {plan["id"] for plan in op.execute(context)}
-    op = VercelListBillingPlansOperator(
-        task_id="plans", integration="neon", product="neon-postgres", plan_type="prepayment", expect_one=True
-    )
-    assert op.execute(context) == "credits"
-
-
-def test_list_plans_accepts_metadata_rendered_as_json_text(emulator, context):
-    op = VercelListBillingPlansOperator(
-        task_id="plans", integration="neon", product="neon-postgres", metadata="{{ x }}"
-    )
-    op.metadata = '{"region": "gru1"}'
-    by_id = {plan["id"]: plan for plan in op.execute(context)}
-    assert by_id["launch"]["monthly_cost"] == "28.50"
-
-
-def test_list_plans_bad_plan_type_fails_at_construction(emulator):
-    with pytest.raises(VercelInputError) as info:
-        VercelListBillingPlansOperator(task_id="p", integration="neon", product="neon-postgres", plan_type="monthly")
-    assert info.value.argument == "plan_type"

@@ -1,4 +1,4 @@
-"""VercelStoreReadySensor and the wait helpers, called directly against the emulator (no Airflow run).
+"""VercelStoreReadySensor, called directly against the emulator (no Airflow run); the wait helpers are tests/tasks/test_waiting.py.
 
 End-to-end runs through ``dag.test()`` (poke and deferrable, the trigger inline) are in
 ``test_sensor_dag_runs.py``.
@@ -25,14 +25,10 @@ from airflow.providers.common.compat.sdk import (
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.models import Store
-from airflow_provider_vercel.hooks.vercel import VercelHook
 from airflow_provider_vercel.sensors.stores import (
     VercelStoreFailedError,
     VercelStoreReadySensor,
     VercelStoreWaitError,
-    VercelStoreWaitTimeout,
-    validate_store_event,
-    wait_for_store_ready,
 )
 from airflow_provider_vercel.tasks.base import VercelTaskError
 from airflow_provider_vercel.triggers.stores import VercelStoreStatusTrigger
@@ -203,88 +199,9 @@ def test_execute_complete_returns_the_summary_on_success(emulator, make_store, c
     assert result["id"] == store_id
 
 
-@pytest.mark.parametrize(
-    ("event", "error", "text"),
-    [
-        ({"status": "error", "store_id": "store_abc", "store_status": "error", "message": "m"}, VercelStoreFailedError, "m"),
-        (
-            {"status": "error", "store_id": "store_abc", "store_status": "limits-exceeded-suspended", "message": ""},
-            VercelStoreFailedError,
-            "limits-exceeded-suspended",
-        ),
-        (
-            {"status": "timeout", "store_id": "store_abc", "store_status": "initializing", "message": ""},
-            VercelStoreWaitTimeout,
-            "initializing",
-        ),
-        (
-            {"status": "error", "store_id": "store_abc", "store_status": None, "message": "GET failed: 500"},
-            VercelStoreWaitError,
-            "500",
-        ),
-        (None, VercelStoreWaitError, "Unexpected event"),
-        ({"status": "weird"}, VercelStoreWaitError, "Unexpected event"),
-        ({"status": "success", "store_id": "store_other"}, VercelStoreWaitError, "store_other"),
-    ],
-)
-def test_validate_store_event_raises_with_the_status(event, error, text):
-    with pytest.raises(error, match=text):
-        validate_store_event(event, "store_abc")
-
-
 def test_timeout_event_is_a_sensor_timeout_and_soft_fail_skips(context):
     event = {"status": "timeout", "store_id": "store_abc", "store_status": "initializing", "message": "late"}
     with pytest.raises(AirflowSensorTimeout):
         sensor(deferrable=True).execute_complete(context, event)
     with pytest.raises(AirflowSkipException):
         sensor(deferrable=True, soft_fail=True).execute_complete(context, event)
-
-
-# --- the wait helper, as an operator would call it ------------------------------------------------
-
-
-class _Waiter:
-    """Stands in for an operator: a logger and ``defer``."""
-
-    def __init__(self) -> None:
-        import logging
-
-        self.log = logging.getLogger("waiter")
-        self.deferred: dict[str, Any] | None = None
-
-    def defer(self, **kwargs: Any) -> None:
-        self.deferred = kwargs
-        raise TaskDeferred(**kwargs)
-
-
-def test_wait_helper_polls_in_the_worker_when_not_deferrable(emulator, make_store):
-    emulator.state.ready_delay = 0.3
-    store_id = make_store()
-    store = wait_for_store_ready(_Waiter(), hook=VercelHook(), store_id=store_id, timeout=10, poll_interval=0.05)
-    assert store.id == store_id and store.is_ready
-
-
-def test_wait_helper_times_out_with_the_last_status(emulator, make_store):
-    store_id = make_store("emu-stuck-db")
-    with pytest.raises(VercelStoreWaitTimeout, match="initializing"):
-        wait_for_store_ready(_Waiter(), hook=VercelHook(), store_id=store_id, timeout=0.3, poll_interval=0.05)
-
-
-def test_wait_helper_defers_with_next_kwargs(emulator, make_store):
-    emulator.state.ready_delay = 30
-    store_id = make_store()
-    waiter = _Waiter()
-    with pytest.raises(TaskDeferred):
-        wait_for_store_ready(
-            waiter,
-            hook=VercelHook(),
-            store_id=store_id,
-            timeout=60,
-            poll_interval=5,
-            deferrable=True,
-            method_name="resume_after_wait",
-            next_kwargs={"summary": {"id": store_id}},
-        )
-    assert waiter.deferred["method_name"] == "resume_after_wait"
-    assert waiter.deferred["kwargs"] == {"summary": {"id": store_id}}
-    assert waiter.deferred["trigger"].store_id == store_id
