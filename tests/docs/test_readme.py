@@ -200,3 +200,13 @@ def test_every_vercel_class_the_readme_names_imports_from_a_public_package():
         if not any(hasattr(importlib.import_module(f"airflow_provider_vercel.{p}"), name) for p in packages)
     )
     assert missing == []
+
+
+def test_every_file_path_the_documents_cite_exists():
+    # A path in the README or docs/ is a claim ("this is tested in ..."): moving a file must move the claim.
+    cited = set()
+    for document in [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        if document.is_file():
+            cited |= set(re.findall(r"`((?:tests|scripts|benchmarks|example_dags|airflow_provider_vercel)/[\w./-]+\.py)`", document.read_text()))
+    assert cited, "the pattern found no cited path at all"
+    assert sorted(path for path in cited if not (ROOT / path).exists()) == []
