@@ -11,6 +11,7 @@ from airflow_provider_vercel.operators.billing_plans import (
     VercelSelectBillingPlanOperator,
 )
 from airflow_provider_vercel.tasks.base import VercelTaskError
+from tests.helpers.cli import PLAN_SUMMARY_KEYS as PLAN_KEYS  # the plan summary shape, shared with the CLI tests
 from tests.operators.conftest import api_requests
 
 
@@ -148,20 +149,6 @@ def test_plan_id_rendered_to_none_is_rejected_before_any_request(emulator, conte
 
 # --- listing billing plans ---------------------------------------------------------------------
 
-PLAN_KEYS = {
-    "id",
-    "name",
-    "type",
-    "scope",
-    "is_free",
-    "cost",
-    "monthly_cost",
-    "initial_charge",
-    "minimum_amount",
-    "maximum_amount",
-    "disabled",
-    "requires_prepayment_amount",
-}
 
 
 def test_list_plans_leaves_out_disabled_plans_and_prices_them_for_the_metadata(emulator, context):
