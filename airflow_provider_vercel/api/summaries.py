@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from airflow_provider_vercel.api.models import IntegrationConfiguration, IntegrationInfo, Product, Store
-
 if TYPE_CHECKING:
-    # For annotations only: importing create.py (with retry.py and steps.py) would add about 9 ms to
-    # the DAG-parse import of this module (``-X importtime``, best of 7).
+    # For annotations only: operator modules import this one when a DAG file is parsed, and the
+    # pydantic models (and create.py) would multiply its cost (``make bench BENCH_ARGS="--only parse"``).
     from airflow_provider_vercel.api.create import CreateOutcome
+    from airflow_provider_vercel.api.models import IntegrationConfiguration, IntegrationInfo, Product, Store
 
 DASHBOARD_BASE_URL = "https://vercel.com"
 

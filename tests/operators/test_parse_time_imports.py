@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,20 @@ HEAVY_AT_PARSE_TIME = (
 
 
 PARSE_TIME_MODULES = [
-    *(f"operators/{name}" for name in (
-        "__init__", "api", "billing_plans", "cleanup", "discovery", "lifecycle", "matching", "store_assets", "stores"
-    )),
+    *(
+        f"operators/{name}"
+        for name in (
+            "__init__",
+            "api",
+            "billing_plans",
+            "cleanup",
+            "discovery",
+            "lifecycle",
+            "matching",
+            "store_assets",
+            "stores",
+        )
+    ),
     "sensors/__init__",
     "sensors/stores",
     "tasks/base",
@@ -66,3 +79,26 @@ def test_the_package_exports_exactly_the_lazily_loaded_names():
 
     assert sorted(operators.__all__) == sorted(operators._EXPORTS)
     assert all(getattr(operators, name) is not None for name in operators.__all__)
+
+
+def test_importing_every_task_module_loads_no_model_client_or_hook():
+    """The transitive check: what the modules above import must not pull the pydantic models in either."""
+    modules = [
+        f"airflow_provider_vercel.{name.replace('/', '.').removesuffix('.__init__')}" for name in PARSE_TIME_MODULES
+    ]
+    heavy = (
+        "airflow_provider_vercel.api.models",
+        "airflow_provider_vercel.api.calls",
+        "airflow_provider_vercel.api.client",
+        "airflow_provider_vercel.hooks",
+        "airflow_provider_vercel.triggers.stores",
+        "airflow_provider_vercel.emulator",
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
