@@ -8,6 +8,7 @@ Part of the API layer: no Airflow code. Plan summaries are ``plans.plan_summary`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -87,6 +88,21 @@ def product_summary(
         "metadata_fields": [field.name for field in fields],
         "required_metadata": [field.name for field in fields if field.required],
     }
+
+
+def price_text(plan: Mapping[str, Any]) -> str | None:
+    """A plan's price in words: Vercel's own cost text, else a prepayment's range; None when neither is stated.
+
+    :param plan: a plan summary (``plans.plan_summary``).
+    """
+    if plan.get("cost"):
+        return str(plan["cost"])
+    low, high = plan.get("minimum_amount"), plan.get("maximum_amount")
+    if plan.get("type") == "prepayment" and (low or high):
+        if low and high:
+            return f"${low} to ${high} prepaid"
+        return f"at least ${low} prepaid" if low else f"at most ${high} prepaid"
+    return None
 
 
 def dashboard_url(store_id: str, team: str | None) -> str:

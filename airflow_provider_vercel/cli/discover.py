@@ -14,12 +14,7 @@ from airflow_provider_vercel.cli.tables import render_discovery
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int:
-    """The ``discover`` command; returns the exit status (3 when a call failed and the listing is incomplete).
-
-    :param args: parsed ``discover`` arguments.
-    :param env: the environment, for ``VERCEL_*``.
-    :param output: where to write.
-    """
+    """The ``discover`` command; returns the exit status (3 when a call failed and the listing is incomplete)."""
     with open_client(args, env, output) as client:
         with renamed(FLAGS):
             flow = discovery_flow(args.installation_type, args.integration, with_plans=not args.no_plans)

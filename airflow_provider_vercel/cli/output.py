@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from airflow_provider_vercel.api import errors
+from airflow_provider_vercel.api.redact import Redactor
 from airflow_provider_vercel.cli.parser import FLAGS
 
 EXIT_OK = 0
@@ -18,7 +19,6 @@ EXIT_API = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
 
-_SCRUBBED = "***"
 # Shorter "secrets" would scrub ordinary words; no real token is this short.
 _MIN_SECRET_LENGTH = 4
 
@@ -37,10 +37,7 @@ class CliError(Exception):
 
 
 def error_line(exc: BaseException) -> tuple[str, int]:
-    """The one-line message (without ``error:``) and the exit status for an exception a command raised.
-
-    :param exc: the exception.
-    """
+    """The one-line message (without ``error:``) and the exit status for an exception ``exc`` a command raised."""
     if isinstance(exc, CliError):
         return exc.message, exc.status
     if isinstance(exc, errors.VercelInputError):
@@ -62,17 +59,18 @@ class Output:
     def __init__(self, stdout: TextIO, stderr: TextIO) -> None:
         self.stdout = stdout
         self.stderr = stderr
-        self._secrets: list[str] = []
+        self._redactors: list[Redactor] = []
 
     def hide(self, secret: str | None) -> None:
-        """Never write ``secret`` (the API token) from now on."""
-        if secret and len(secret) >= _MIN_SECRET_LENGTH and secret not in self._secrets:
-            self._secrets.append(secret)
+        """Never write ``secret`` (the API token), with or without its surrounding blanks, from now on."""
+        for text in dict.fromkeys((secret, secret.strip())) if secret else ():
+            if len(text) >= _MIN_SECRET_LENGTH:
+                self._redactors.append(Redactor(text))
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret replaced by ``***``."""
-        for secret in self._secrets:
-            text = text.replace(secret, _SCRUBBED)
+        for redactor in self._redactors:
+            text = redactor.text(text)
         return text
 
     def out(self, text: str = "") -> None:

@@ -12,7 +12,7 @@ from airflow_provider_vercel.api.errors import one_line
 from airflow_provider_vercel.api.plan_preview import check_preview_arguments, plan_preview_flow
 from airflow_provider_vercel.api.plans import PlanRule
 from airflow_provider_vercel.cli.output import EXIT_NO_PLAN, EXIT_OK, CliError, Output
-from airflow_provider_vercel.cli.parser import FLAGS, renamed
+from airflow_provider_vercel.cli.parser import FLAGS, RULE_OPTIONS, renamed
 from airflow_provider_vercel.cli.session import open_client
 from airflow_provider_vercel.cli.tables import render_plan_preview, team_text
 
@@ -44,32 +44,14 @@ def parse_metadata(raw: str | None) -> dict[str, Any] | None:
 
 
 def plan_rule(args: argparse.Namespace) -> PlanRule:
-    """The ``PlanRule`` the flags declare; raises ``VercelInputError`` naming the flag.
-
-    :param args: parsed ``plan`` arguments.
-    """
+    """The ``PlanRule`` the parsed ``plan`` flags ``args`` declare; raises ``VercelInputError`` naming the flag."""
+    given = {options["dest"]: getattr(args, options["dest"]) for options in RULE_OPTIONS.values()}
     with renamed(FLAGS):
-        return PlanRule.from_kwargs(
-            rule=args.rule,
-            plan_id=args.plan_id,
-            plan_name=args.plan_name,
-            max_monthly_cost=args.max_monthly,
-            max_initial_charge=args.max_initial_charge,
-            max_prepayment_amount=args.max_prepayment,
-            prepayment_amount_cents=args.prepayment_cents,
-            allow_prepayment=not args.no_prepayment,
-            plan_type=args.plan_type,
-            paid_only=args.paid_only,
-        )
+        return PlanRule.from_kwargs(**given)
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int:
-    """The ``plan`` command; returns the exit status (1 when no plan qualifies). Input is checked before any request.
-
-    :param args: parsed ``plan`` arguments.
-    :param env: the environment, for ``VERCEL_*``.
-    :param output: where to write.
-    """
+    """The ``plan`` command; returns the exit status (1 when no plan qualifies). Input is checked before any request."""
     metadata = parse_metadata(args.metadata)
     rule = plan_rule(args)
     with renamed(FLAGS):
