@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from airflow_provider_vercel.api import errors
 from airflow_provider_vercel.api.redact import Redactor
-from airflow_provider_vercel.cli.parser import FLAGS
+from airflow_provider_vercel.cli.parser import flag_of
 
 EXIT_OK = 0
 EXIT_NO_PLAN = 1
@@ -41,7 +41,7 @@ def error_line(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, CliError):
         return exc.message, exc.status
     if isinstance(exc, errors.VercelInputError):
-        return errors.one_line(f"{FLAGS.get(exc.argument, exc.argument)}: {exc.reason}"), EXIT_USAGE
+        return errors.one_line(f"{flag_of(exc.argument)}: {exc.reason}"), EXIT_USAGE
     if isinstance(exc, errors.VercelTransportError):
         return f"could not reach the Vercel API: {exc}", EXIT_API
     if isinstance(exc, errors.VercelError):

@@ -16,25 +16,6 @@ PROG = "python -m airflow_provider_vercel"
 # A person is waiting: fewer attempts than the client's default (and a shorter budget, see session).
 DEFAULT_MAX_ATTEMPTS = 3
 
-# The options accepted before or after the command name, by help group: flags -> argparse options.
-_COMMON_OPTIONS: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {
-    "API access": {
-        ("--conn-id",): {"metavar": "ID", "help": "read token, base URL and team from this Airflow connection"},
-        ("--token",): {"metavar": "T", "help": f"API token (prefer the {ENV_TOKEN} environment variable)"},
-        ("--team",): {"metavar": "TEAM", "help": f"team id (team_...) or slug (default: ${ENV_TEAM})"},
-        ("--base-url",): {"metavar": "URL", "help": f"API base URL (default: ${ENV_BASE_URL}, else {DEFAULT_BASE_URL})"},
-        ("--max-attempts",): {
-            "type": int,
-            "metavar": "N",
-            "help": f"attempts per read call, retries included (default {DEFAULT_MAX_ATTEMPTS}; 1 fails fast)",
-        },
-    },
-    "output": {
-        ("--json",): {"action": "store_true", "help": "print one JSON document instead of tables"},
-        ("-v", "--verbose"): {"action": "store_true", "help": "log HTTP calls and retries on stderr"},
-    },
-}
-
 # The selection rule's flags; each one's dest is the ``PlanRule.from_kwargs`` argument it sets.
 RULE_OPTIONS: dict[str, dict[str, Any]] = {
     "--rule": {"dest": "rule", "choices": RULES, "help": "how to choose; inferred when absent"},
@@ -61,21 +42,22 @@ FLAGS = {
 }  # fmt: skip
 
 
+def flag_of(argument: str, names: Mapping[str, str] = FLAGS) -> str:
+    """The flag (or variable) a person used for an API ``argument``, by ``names``; a field path keeps its tail:
+    ``metadata.region`` is ``--metadata.region``."""
+    head, dot, tail = argument.partition(".")
+    return names[head] + dot + tail if head in names else argument
+
+
 @contextlib.contextmanager
 def renamed(names: Mapping[str, str]) -> Iterator[None]:
-    """Re-raise ``VercelInputError`` under the name the person used (a flag or an env var).
-
-    A field path keeps its tail: ``metadata.region`` becomes ``--metadata.region``.
-
-    :param names: API argument name -> the flag or variable.
-    """
+    """Re-raise ``VercelInputError`` under the flag or variable ``names`` maps its argument to (``flag_of``)."""
     try:
         yield
     except VercelInputError as exc:
-        head, dot, tail = exc.argument.partition(".")
-        if head in names:
-            raise VercelInputError(names[head] + dot + tail, exc.reason) from None
-        raise
+        if flag_of(exc.argument, names) == exc.argument:
+            raise
+        raise VercelInputError(flag_of(exc.argument, names), exc.reason) from None
 
 
 _EPILOG = f"""\
@@ -103,18 +85,22 @@ def _page(top: bool) -> dict[str, Any]:
     overwrites a value given before its name), the epilog, descriptions with their line breaks."""
     common = argparse.ArgumentParser(add_help=False)
     unset: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
-    for title, options_by_flags in _COMMON_OPTIONS.items():
-        group = common.add_argument_group(title)
-        for flags, options in options_by_flags.items():
-            group.add_argument(*flags, **options, **unset)
+    api = common.add_argument_group("API access")
+    api.add_argument("--conn-id", metavar="ID", help="read token, base URL and team from this Airflow connection", **unset)
+    api.add_argument("--token", metavar="T", help=f"API token (prefer the {ENV_TOKEN} environment variable)", **unset)
+    api.add_argument("--team", metavar="TEAM", help=f"team id (team_...) or slug (default: ${ENV_TEAM})", **unset)
+    base_url = f"API base URL (default: ${ENV_BASE_URL}, else {DEFAULT_BASE_URL})"
+    api.add_argument("--base-url", metavar="URL", help=base_url, **unset)
+    attempts = f"attempts per read call, retries included (default {DEFAULT_MAX_ATTEMPTS}; 1 fails fast)"
+    api.add_argument("--max-attempts", type=int, metavar="N", help=attempts, **unset)
+    output = common.add_argument_group("output")
+    output.add_argument("--json", action="store_true", help="print one JSON document instead of tables", **unset)
+    output.add_argument("-v", "--verbose", action="store_true", help="log HTTP calls and retries on stderr", **unset)
     return {"parents": [common], "epilog": _EPILOG, "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace | int:
-    """The parsed arguments; or the status argparse exits with (``--help``, ``--version``, usage errors).
-
-    :param argv: arguments without the program name; None reads ``sys.argv``.
-    """
+    """The parsed ``argv`` (None: ``sys.argv``), or the status argparse exits with (``--help``, usage errors)."""
     try:
         return build_parser().parse_args(argv)
     except SystemExit as exc:
@@ -152,12 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--product", required=True, metavar="SLUG_OR_ID", help="product slug (neon-postgres) or id (iap_...)")
     configuration = "configuration (icfg_...); with --metadata and without it, the integration's one configuration is used"
     plan.add_argument("--configuration-id", metavar="ICFG", help=configuration)
-    plan.add_argument(
-        "--metadata",
-        metavar="JSON",
-        help="intended store metadata as a JSON object (or @file.json); checked against the product's "
-        "schema, then sent with the plans call because prices may depend on it",
-    )
+    metadata = "intended store metadata as a JSON object (or @file.json); checked against the product's schema, "
+    metadata += "then sent with the plans call because prices may depend on it"
+    plan.add_argument("--metadata", metavar="JSON", help=metadata)
     rule = plan.add_argument_group("selection rule (as VercelSelectBillingPlanOperator)")
     for flag, options in RULE_OPTIONS.items():
         rule.add_argument(flag, **options)
