@@ -105,6 +105,19 @@ def price_text(plan: Mapping[str, Any]) -> str | None:
     return None
 
 
+def allowed_values_text(field: Mapping[str, Any]) -> str | None:
+    """A metadata field's allowed values in words: its options, else its bounds; None when it is free-form.
+
+    :param field: a field as the discovery listing gives it (``{"options", "minimum", "maximum", ...}``).
+    """
+    if field["options"]:
+        return ", ".join(str(option) for option in field["options"])
+    low, high = (None if value is None else f"{value:g}" for value in (field["minimum"], field["maximum"]))
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    return f">= {low}" if low is not None else (None if high is None else f"<= {high}")
+
+
 def dashboard_url(store_id: str, team: str | None) -> str:
     """The store's page in the Vercel dashboard, as Vercel's CLI prints it after provisioning.
 

@@ -42,8 +42,6 @@ def error_line(exc: BaseException) -> tuple[str, int]:
         return exc.message, exc.status
     if isinstance(exc, errors.VercelInputError):
         return errors.one_line(f"{flag_of(exc.argument)}: {exc.reason}"), EXIT_USAGE
-    if isinstance(exc, errors.VercelTransportError):
-        return f"could not reach the Vercel API: {exc}", EXIT_API
     if isinstance(exc, errors.VercelError):
         return errors.failure_text(exc), EXIT_API
     return f"internal error: {type(exc).__name__}: {errors.one_line(str(exc))} (run with -v for the traceback)", EXIT_INTERNAL

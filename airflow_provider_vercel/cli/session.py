@@ -35,7 +35,7 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output
         if not settings.token or not settings.token.strip():
             raise CliError(f"no API token: set {ENV_TOKEN} (or pass --token, or --conn-id for an Airflow connection)")
         token, kwargs, names = settings.token, settings.client_kwargs(), dict(settings.sources)
-    with renamed({**names, "max_attempts": "--max-attempts"}):
+    with renamed(names):
         if args.conn_id is None or args.max_attempts is not None:  # else the connection's own policy
             attempts = DEFAULT_MAX_ATTEMPTS if args.max_attempts is None else args.max_attempts
             kwargs["retry_policy"] = RetryPolicy(max_attempts=attempts, max_elapsed=CLI_MAX_ELAPSED)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow_provider_vercel.api.summaries import price_text
+from airflow_provider_vercel.api.summaries import allowed_values_text, price_text
 from airflow_provider_vercel.cli.output import Output
 
 
@@ -46,15 +46,6 @@ def team_text(team: str | None) -> str:
     return f"team {team}" if team else "the token's personal account"
 
 
-def _options_text(field: Mapping[str, Any]) -> str | None:
-    if field["options"]:
-        return ", ".join(str(option) for option in field["options"])
-    low, high = (None if value is None else f"{value:g}" for value in (field["minimum"], field["maximum"]))
-    if low is not None and high is not None:
-        return f"{low} to {high}"
-    return f">= {low}" if low is not None else (None if high is None else f"<= {high}")
-
-
 def _plans_table(plans: Sequence[Mapping[str, Any]], indent: str = "") -> str:
     rows = [(p["id"], p["name"], p["type"], price_text(p), p["is_free"], p["disabled"]) for p in plans]
     return format_table(("id", "name", "type", "cost", "free", "disabled"), rows, indent)
@@ -64,7 +55,7 @@ def _fields_table(fields: Sequence[Mapping[str, Any]], indent: str = "") -> str:
     def default(value: Any) -> Any:
         return value if value is None or isinstance(value, str) else json.dumps(value)
 
-    rows = [(f["name"], f["type"], f["required"], default(f["default"]), _options_text(f)) for f in fields]
+    rows = [(f["name"], f["type"], f["required"], default(f["default"]), allowed_values_text(f)) for f in fields]
     return format_table(("name", "type", "required", "default", "options"), rows, indent)
 
 

@@ -8,7 +8,13 @@ import pytest
 
 from airflow_provider_vercel.api.models import BillingPlan, IntegrationConfiguration, Store
 from airflow_provider_vercel.api.plans import plan_summary
-from airflow_provider_vercel.api.summaries import configuration_summary, dashboard_url, price_text, store_summary
+from airflow_provider_vercel.api.summaries import (
+    allowed_values_text,
+    configuration_summary,
+    dashboard_url,
+    price_text,
+    store_summary,
+)
 
 
 def test_dashboard_url_prefers_the_team_and_quotes_segments():
@@ -55,3 +61,19 @@ def test_store_summary_keeps_secret_names_only_and_unknown_fields_out():
 )
 def test_price_text_prefers_vercels_cost_text_then_a_prepayment_range(plan, expected):
     assert price_text(plan_summary(BillingPlan.model_validate(plan))) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "minimum", "maximum", "expected"),
+    [
+        (["iad1", "fra1"], None, None, "iad1, fra1"),
+        ([], 1.0, 256.0, "1 to 256"),
+        ([], 0.5, None, ">= 0.5"),
+        ([], None, 10.0, "<= 10"),
+        ([], None, None, None),
+    ],
+    ids=["options", "range", "floor", "ceiling", "free-form"],
+)
+def test_allowed_values_text_names_the_options_else_the_bounds(options, minimum, maximum, expected):
+    field = {"name": "f", "type": "number", "options": options, "minimum": minimum, "maximum": maximum}
+    assert allowed_values_text(field) == expected
