@@ -1,7 +1,4 @@
-"""Command line: Marketplace discovery and a billing-plan dry run, from a terminal (read-only).
-
-    python -m airflow_provider_vercel discover [--integration neon] [--no-plans] [--json]
-    python -m airflow_provider_vercel plan --integration neon --product neon-postgres --rule cheapest --max-monthly 20
+"""Command line (``python -m airflow_provider_vercel``): Marketplace discovery and a billing-plan dry run (read-only).
 
 Modules: ``parser`` (flags and their API names), ``session`` (the client), ``output`` (streams scrubbed of the
 token, exit statuses), ``tables``, and one per command (``discover``, ``plan``) driving an API-layer flow.
@@ -44,8 +41,7 @@ def main(
         # Results go to output.stdout, which holds its own reference; anything else printing to
         # sys.stdout (Airflow 2's console log handler, httpx's INFO lines) would break --json.
         with output.logging_to_stderr(args.verbose), contextlib.redirect_stdout(output.stderr):
-            # Imported here, not at the top: the commands import the API layer (httpx, pydantic),
-            # which --help and --version must not pay for.
+            # Not at the top: the commands import httpx and pydantic, which --help must not pay for.
             from airflow_provider_vercel.cli import discover, plan
 
             command = {"discover": discover.run, "plan": plan.run}[args.command]

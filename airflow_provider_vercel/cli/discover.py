@@ -20,10 +20,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int
     for warning in found.warnings:
         output.err(f"warning: {warning}")
     document["configurations"] = found.configurations
-    if args.json:
-        output.json(document)
-    else:
-        render_discovery(document, output)
+    output.result(document, render_discovery, args.json)
     if found.failures:
         output.err(f"error: {found.failures} call(s) failed; the listing above is incomplete")
         return EXIT_API

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from airflow_provider_vercel.api import errors
@@ -24,11 +24,7 @@ _MIN_SECRET_LENGTH = 4
 
 
 class CliError(Exception):
-    """A failure reported as one line on stderr, with an exit status.
-
-    :param message: the line to print (without the ``error:`` prefix).
-    :param status: the exit status.
-    """
+    """A failure reported as one line on stderr, ``message`` (without ``error:``), and exit status ``status``."""
 
     def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
         super().__init__(message)
@@ -88,9 +84,12 @@ class Output:
         """Flush stderr (the log handler's stream protocol)."""
         self.stderr.flush()
 
-    def json(self, document: Any) -> None:
-        """Write ``document`` as the one JSON document on stdout."""
-        self.out(json.dumps(document, indent=2, default=str))
+    def result(self, document: Any, render: Callable[[Any, Output], None], as_json: bool) -> None:
+        """Print ``document``: with ``as_json`` (``--json``) as the one JSON document on stdout, else by ``render``."""
+        if as_json:
+            self.out(json.dumps(document, indent=2, default=str))
+        else:
+            render(document, self)
 
     @contextlib.contextmanager
     def logging_to_stderr(self, enabled: bool) -> Iterator[None]:

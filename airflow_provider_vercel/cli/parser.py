@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from airflow_provider_vercel import __version__
 from airflow_provider_vercel.api.constants import INSTALLATION_TYPES, PLAN_TYPES, RULES
-from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.defaults import DEFAULT_BASE_URL, ENV_BASE_URL, ENV_TEAM, ENV_TOKEN
 
 PROG = "python -m airflow_provider_vercel"
@@ -37,27 +35,15 @@ RULE_OPTIONS: dict[str, dict[str, Any]] = {
 FLAGS = {
     "integration": "--integration", "product": "--product", "metadata": "--metadata",
     "configuration_id": "--configuration-id", "integration_configuration_id": "--configuration-id",
-    "installation_type": "--installation-type", "max_attempts": "--max-attempts",
+    "installation_type": "--installation-type", "max_attempts": "--max-attempts", "vercel_conn_id": "--conn-id",
     **{options["dest"]: flag for flag, options in RULE_OPTIONS.items()},
 }  # fmt: skip
 
 
 def flag_of(argument: str, names: Mapping[str, str] = FLAGS) -> str:
-    """The flag (or variable) a person used for an API ``argument``, by ``names``; a field path keeps its tail:
-    ``metadata.region`` is ``--metadata.region``."""
+    """The flag (or variable) ``names`` gives for an API ``argument``; ``metadata.region`` is ``--metadata.region``."""
     head, dot, tail = argument.partition(".")
     return names[head] + dot + tail if head in names else argument
-
-
-@contextlib.contextmanager
-def renamed(names: Mapping[str, str]) -> Iterator[None]:
-    """Re-raise ``VercelInputError`` under the flag or variable ``names`` maps its argument to (``flag_of``)."""
-    try:
-        yield
-    except VercelInputError as exc:
-        if flag_of(exc.argument, names) == exc.argument:
-            raise
-        raise VercelInputError(flag_of(exc.argument, names), exc.reason) from None
 
 
 _EPILOG = f"""\

@@ -57,10 +57,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int
             args.integration, args.product, rule, configuration_id=args.configuration_id, metadata=metadata, account=account
         )
         report = client.run(flow)
-    if args.json:
-        output.json(report)
-    else:
-        render_plan_preview(report, output)
+    output.result(report, render_plan_preview, args.json)
     if report["chosen"] is None:
         output.err(f"error: {report['problem']}")
         return EXIT_NO_PLAN

@@ -9,10 +9,10 @@ from typing import Any
 
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.environment import environment_settings, split_team
-from airflow_provider_vercel.api.errors import VercelError, VercelTransportError, one_line
+from airflow_provider_vercel.api.errors import VercelError, VercelInputError, VercelTransportError, one_line
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.cli.output import EXIT_API, CliError, Output
-from airflow_provider_vercel.cli.parser import DEFAULT_MAX_ATTEMPTS, renamed
+from airflow_provider_vercel.cli.parser import DEFAULT_MAX_ATTEMPTS, flag_of
 from airflow_provider_vercel.defaults import ENV_TEAM, ENV_TOKEN
 
 # A person is waiting: a shorter budget than the client's default (attempts: parser.DEFAULT_MAX_ATTEMPTS).
@@ -35,11 +35,13 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str], output: Output
         if not settings.token or not settings.token.strip():
             raise CliError(f"no API token: set {ENV_TOKEN} (or pass --token, or --conn-id for an Airflow connection)")
         token, kwargs, names = settings.token, settings.client_kwargs(), dict(settings.sources)
-    with renamed(names):
+    try:
         if args.conn_id is None or args.max_attempts is not None:  # else the connection's own policy
             attempts = DEFAULT_MAX_ATTEMPTS if args.max_attempts is None else args.max_attempts
             kwargs["retry_policy"] = RetryPolicy(max_attempts=attempts, max_elapsed=CLI_MAX_ELAPSED)
         client = VercelClient(token, **kwargs)
+    except VercelInputError as exc:  # named as the person set it: a flag or a variable
+        raise VercelInputError(flag_of(exc.argument, names), exc.reason) from None
     try:
         yield client
     except VercelTransportError as exc:
@@ -60,11 +62,9 @@ def _connection_settings(args: argparse.Namespace, output: Output) -> tuple[str,
             # Imported only here: the hook imports Airflow, which only --conn-id needs.
             from airflow_provider_vercel.hooks.vercel import VercelHook
         except ImportError as exc:
-            raise CliError(
-                f"--conn-id: needs Apache Airflow ({exc.name or exc}); use {ENV_TOKEN} and {ENV_TEAM} instead"
-            ) from None
-        with renamed({"vercel_conn_id": "--conn-id"}):
-            hook = VercelHook(args.conn_id)
+            needs = f"--conn-id: needs Apache Airflow ({exc.name or exc}); use {ENV_TOKEN} and {ENV_TEAM} instead"
+            raise CliError(needs) from None
+        hook = VercelHook(args.conn_id)
         try:
             settings = hook.settings
         except VercelError:

@@ -61,19 +61,15 @@ def _fields_table(fields: Sequence[Mapping[str, Any]], indent: str = "") -> str:
 
 def _section(output: Output, title: str, body: str) -> None:
     """A blank line, the title, then the body (a table or a note)."""
-    output.out()
-    output.out(title)
-    output.out(body)
+    output.out(f"\n{title}\n{body}")
 
 
 def render_discovery(document: Mapping[str, Any], output: Output) -> None:
     """Print a discovery listing (``{"base_url", "team", "configurations"}``) to ``output`` as tables."""
     configurations = document["configurations"]
     output.out(f"Vercel API {document['base_url']} ({team_text(document['team'])})")
-    rows = [
-        (c["id"], c["integration_slug"] or c["integration_id"], c["integration_name"], c["installation_type"], c["status"], c["source"])
-        for c in configurations
-    ]
+    rows = [(c["id"], c["integration_slug"] or c["integration_id"], c["integration_name"], c["installation_type"],
+             c["status"], c["source"]) for c in configurations]  # fmt: skip
     _section(output, "Configurations", format_table(("id", "integration", "name", "type", "status", "source"), rows))
     for configuration in configurations:
         label = configuration["integration_slug"] or configuration["integration_id"] or "integration"
@@ -101,8 +97,7 @@ def render_plan_preview(report: Mapping[str, Any], output: Output) -> None:
         context.append(f"metadata {json.dumps(report['metadata'])}")
     output.out(f"Plans of {report['product']} ({', '.join(context)})")
     output.out(_plans_table(report["plans"]))
-    output.out()
-    output.out(f"Rule: {report['rule']['description'].removeprefix('rule ')}")
+    output.out(f"\nRule: {report['rule']['description'].removeprefix('rule ')}")
     chosen = report["chosen"]
     if chosen is not None:
         price = price_text(chosen) or chosen["type"] or "price not stated"
