@@ -41,7 +41,7 @@ def parse_metadata(raw: str | None) -> dict[str, Any] | None:
 
 
 def plan_rule(args: argparse.Namespace) -> PlanRule:
-    """The ``PlanRule`` the parsed ``plan`` flags ``args`` declare; raises ``VercelInputError`` naming the flag."""
+    """The ``PlanRule`` the parsed ``plan`` flags ``args`` declare; a ``VercelInputError`` names its API argument."""
     given = {options["dest"]: getattr(args, options["dest"]) for options in RULE_OPTIONS.values()}
     return PlanRule.from_kwargs(**given)
 
