@@ -11,3 +11,8 @@ DEFAULT_CONN_ID = "vercel_default"
 
 # The standard environment targets of a Vercel project: where a connected store exposes its variables.
 ENV_TARGETS = ("production", "preview", "development")
+
+# The environment variables a terminal (the CLI) or a test run names its client's settings with.
+ENV_TOKEN = "VERCEL_TOKEN"
+ENV_TEAM = "VERCEL_TEAM"
+ENV_BASE_URL = "VERCEL_BASE_URL"

@@ -8,6 +8,7 @@ Part of the API layer: no Airflow code. Plan summaries are ``plans.plan_summary`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -86,6 +87,34 @@ def product_summary(
         "metadata_fields": [field.name for field in fields],
         "required_metadata": [field.name for field in fields if field.required],
     }
+
+
+def price_text(plan: Mapping[str, Any]) -> str | None:
+    """A plan's price in words: Vercel's own cost text, else a prepayment's range; None when neither is stated.
+
+    :param plan: a plan summary (``plans.plan_summary``).
+    """
+    if plan.get("cost"):
+        return str(plan["cost"])
+    low, high = plan.get("minimum_amount"), plan.get("maximum_amount")
+    if plan.get("type") == "prepayment" and (low or high):
+        if low and high:
+            return f"${low} to ${high} prepaid"
+        return f"at least ${low} prepaid" if low else f"at most ${high} prepaid"
+    return None
+
+
+def allowed_values_text(field: Mapping[str, Any]) -> str | None:
+    """A metadata field's allowed values in words: its options, else its bounds; None when it is free-form.
+
+    :param field: a field as the discovery listing gives it (``{"options", "minimum", "maximum", ...}``).
+    """
+    if field["options"]:
+        return ", ".join(str(option) for option in field["options"])
+    low, high = (None if value is None else f"{value:g}" for value in (field["minimum"], field["maximum"]))
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    return f">= {low}" if low is not None else (None if high is None else f"<= {high}")
 
 
 def dashboard_url(store_id: str, team: str | None) -> str:

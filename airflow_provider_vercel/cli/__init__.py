@@ -1,21 +1,13 @@
-"""Command line: Marketplace discovery and a billing-plan dry run, from a terminal (read-only).
+"""Command line (``python -m airflow_provider_vercel``): Marketplace discovery and a billing-plan dry run (read-only).
 
-    python -m airflow_provider_vercel discover [--integration neon] [--no-plans] [--json]
-    python -m airflow_provider_vercel plan --integration neon --product neon-postgres --rule cheapest --max-monthly 20
-
-``discover`` lists the team's configurations, their products (with metadata fields) and billing plans
-(``api.discovery``); ``plan`` shows which plan ``VercelSelectBillingPlanOperator`` would choose under a
-rule and why each other plan was not (``api.plan_preview``). Modules: ``parser`` (flags and their
-API names), ``session`` (the client: ``--conn-id`` or ``VERCEL_TOKEN``/``VERCEL_TEAM``/``VERCEL_BASE_URL``),
-``output`` (streams scrubbed of the token, exit statuses), ``tables``, and one per command.
-
-Exit statuses: 0 success; 1 no billing plan qualifies; 2 bad usage or input, reported before any request
-that depends on it; 3 the API answered an error or could not be reached; 4 internal error; 130 interrupted.
+Modules: ``parser`` (flags and their API names), ``session`` (the client), ``output`` (streams scrubbed of the
+token, exit statuses), ``tables``, and one per command (``discover``, ``plan``) driving an API-layer flow.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import traceback
@@ -25,7 +17,6 @@ from typing import Any, TextIO
 from airflow_provider_vercel.api.constants import INSTALLATION_TYPES, PLAN_TYPES, RULES
 from airflow_provider_vercel.cli.output import EXIT_INTERNAL, EXIT_INTERRUPTED, CliError, Output, error_line
 from airflow_provider_vercel.cli.parser import build_parser, parse_args
-from airflow_provider_vercel.cli.tables import cell, format_table
 
 
 def main(
@@ -50,8 +41,7 @@ def main(
         # Results go to output.stdout, which holds its own reference; anything else printing to
         # sys.stdout (Airflow 2's console log handler, httpx's INFO lines) would break --json.
         with output.logging_to_stderr(args.verbose), contextlib.redirect_stdout(output.stderr):
-            # Imported here, not at the top: the commands import the API layer (httpx, pydantic),
-            # which --help and --version must not pay for.
+            # Not at the top: the commands import httpx and pydantic, which --help must not pay for.
             from airflow_provider_vercel.cli import discover, plan
 
             command = {"discover": discover.run, "plan": plan.run}[args.command]
@@ -69,12 +59,14 @@ def main(
         output.stdout.flush()
 
 
-def __getattr__(name: str) -> Any:
-    """``parse_metadata`` and ``plan_rule`` from ``cli.plan``, imported on first use (as the commands are)."""
-    if name in ("parse_metadata", "plan_rule"):
-        from airflow_provider_vercel.cli import plan
+# Imported on first use, as the commands are: they import the API layer (httpx, pydantic).
+_LAZY = {"parse_metadata": "plan", "plan_rule": "plan", "cell": "tables", "format_table": "tables"}
 
-        return getattr(plan, name)
+
+def __getattr__(name: str) -> Any:
+    """``cell`` and ``format_table`` from ``cli.tables``, ``parse_metadata`` and ``plan_rule`` from ``cli.plan``."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

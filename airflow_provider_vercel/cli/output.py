@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from airflow_provider_vercel.api import errors
-from airflow_provider_vercel.cli.parser import FLAGS
+from airflow_provider_vercel.api.redact import Redactor
+from airflow_provider_vercel.cli.parser import flag_of
 
 EXIT_OK = 0
 EXIT_NO_PLAN = 1
@@ -18,17 +19,12 @@ EXIT_API = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
 
-_SCRUBBED = "***"
 # Shorter "secrets" would scrub ordinary words; no real token is this short.
 _MIN_SECRET_LENGTH = 4
 
 
 class CliError(Exception):
-    """A failure reported as one line on stderr, with an exit status.
-
-    :param message: the line to print (without the ``error:`` prefix).
-    :param status: the exit status.
-    """
+    """A failure reported as one line on stderr, ``message`` (without ``error:``), and exit status ``status``."""
 
     def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
         super().__init__(message)
@@ -37,16 +33,11 @@ class CliError(Exception):
 
 
 def error_line(exc: BaseException) -> tuple[str, int]:
-    """The one-line message (without ``error:``) and the exit status for an exception a command raised.
-
-    :param exc: the exception.
-    """
+    """The one-line message (without ``error:``) and the exit status for an exception ``exc`` a command raised."""
     if isinstance(exc, CliError):
         return exc.message, exc.status
     if isinstance(exc, errors.VercelInputError):
-        return errors.one_line(f"{FLAGS.get(exc.argument, exc.argument)}: {exc.reason}"), EXIT_USAGE
-    if isinstance(exc, errors.VercelTransportError):
-        return f"could not reach the Vercel API: {exc}", EXIT_API
+        return errors.one_line(f"{flag_of(exc.argument)}: {exc.reason}"), EXIT_USAGE
     if isinstance(exc, errors.VercelError):
         return errors.failure_text(exc), EXIT_API
     return f"internal error: {type(exc).__name__}: {errors.one_line(str(exc))} (run with -v for the traceback)", EXIT_INTERNAL
@@ -62,17 +53,18 @@ class Output:
     def __init__(self, stdout: TextIO, stderr: TextIO) -> None:
         self.stdout = stdout
         self.stderr = stderr
-        self._secrets: list[str] = []
+        self._redactors: list[Redactor] = []
 
     def hide(self, secret: str | None) -> None:
-        """Never write ``secret`` (the API token) from now on."""
-        if secret and len(secret) >= _MIN_SECRET_LENGTH and secret not in self._secrets:
-            self._secrets.append(secret)
+        """Never write ``secret`` (the API token), with or without its surrounding blanks, from now on."""
+        for text in dict.fromkeys((secret, secret.strip())) if secret else ():
+            if len(text) >= _MIN_SECRET_LENGTH:
+                self._redactors.append(Redactor(text))
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret replaced by ``***``."""
-        for secret in self._secrets:
-            text = text.replace(secret, _SCRUBBED)
+        for redactor in self._redactors:
+            text = redactor.text(text)
         return text
 
     def out(self, text: str = "") -> None:
@@ -92,9 +84,12 @@ class Output:
         """Flush stderr (the log handler's stream protocol)."""
         self.stderr.flush()
 
-    def json(self, document: Any) -> None:
-        """Write ``document`` as the one JSON document on stdout."""
-        self.out(json.dumps(document, indent=2, default=str))
+    def result(self, document: Any, render: Callable[[Any, Output], None], as_json: bool) -> None:
+        """Print ``document``: with ``as_json`` (``--json``) as the one JSON document on stdout, else by ``render``."""
+        if as_json:
+            self.out(json.dumps(document, indent=2, default=str))
+        else:
+            render(document, self)
 
     @contextlib.contextmanager
     def logging_to_stderr(self, enabled: bool) -> Iterator[None]:

@@ -12,16 +12,13 @@ from airflow_provider_vercel.api.errors import one_line
 from airflow_provider_vercel.api.plan_preview import check_preview_arguments, plan_preview_flow
 from airflow_provider_vercel.api.plans import PlanRule
 from airflow_provider_vercel.cli.output import EXIT_NO_PLAN, EXIT_OK, CliError, Output
-from airflow_provider_vercel.cli.parser import FLAGS, renamed
+from airflow_provider_vercel.cli.parser import RULE_OPTIONS
 from airflow_provider_vercel.cli.session import open_client
 from airflow_provider_vercel.cli.tables import render_plan_preview, team_text
 
 
 def parse_metadata(raw: str | None) -> dict[str, Any] | None:
-    """``--metadata``: a JSON object, inline or ``@file``; None when absent. Raises ``CliError`` (exit 2).
-
-    :param raw: the option's value.
-    """
+    """The ``--metadata`` value ``raw``: a JSON object, inline or ``@file``; None when absent. Raises ``CliError``."""
     if raw is None:
         return None
     text = raw
@@ -44,47 +41,23 @@ def parse_metadata(raw: str | None) -> dict[str, Any] | None:
 
 
 def plan_rule(args: argparse.Namespace) -> PlanRule:
-    """The ``PlanRule`` the flags declare; raises ``VercelInputError`` naming the flag.
-
-    :param args: parsed ``plan`` arguments.
-    """
-    with renamed(FLAGS):
-        return PlanRule.from_kwargs(
-            rule=args.rule,
-            plan_id=args.plan_id,
-            plan_name=args.plan_name,
-            max_monthly_cost=args.max_monthly,
-            max_initial_charge=args.max_initial_charge,
-            max_prepayment_amount=args.max_prepayment,
-            prepayment_amount_cents=args.prepayment_cents,
-            allow_prepayment=not args.no_prepayment,
-            plan_type=args.plan_type,
-            paid_only=args.paid_only,
-        )
+    """The ``PlanRule`` the parsed ``plan`` flags ``args`` declare; a ``VercelInputError`` names its API argument."""
+    given = {options["dest"]: getattr(args, options["dest"]) for options in RULE_OPTIONS.values()}
+    return PlanRule.from_kwargs(**given)
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str], output: Output) -> int:
-    """The ``plan`` command; returns the exit status (1 when no plan qualifies). Input is checked before any request.
-
-    :param args: parsed ``plan`` arguments.
-    :param env: the environment, for ``VERCEL_*``.
-    :param output: where to write.
-    """
+    """The ``plan`` command; returns the exit status (1 when no plan qualifies). Input is checked before any request."""
     metadata = parse_metadata(args.metadata)
     rule = plan_rule(args)
-    with renamed(FLAGS):
-        check_preview_arguments(args.integration, args.product, args.configuration_id)
+    check_preview_arguments(args.integration, args.product, args.configuration_id)
     with open_client(args, env, output) as client:
         account = team_text(client.team_id or client.team_slug)
         flow = plan_preview_flow(
             args.integration, args.product, rule, configuration_id=args.configuration_id, metadata=metadata, account=account
         )
-        with renamed(FLAGS):
-            report = client.run(flow)
-    if args.json:
-        output.json(report)
-    else:
-        render_plan_preview(report, output)
+        report = client.run(flow)
+    output.result(report, render_plan_preview, args.json)
     if report["chosen"] is None:
         output.err(f"error: {report['problem']}")
         return EXIT_NO_PLAN

@@ -1,4 +1,4 @@
-"""Plain-text tables, and the two documents the commands print (a discovery listing, a plan dry run) rendered as them."""
+"""Plain-text tables, and the two documents the commands print (a discovery listing, a plan dry run) as them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from airflow_provider_vercel.api.summaries import allowed_values_text, price_text
 from airflow_provider_vercel.cli.output import Output
 
 
@@ -45,28 +46,8 @@ def team_text(team: str | None) -> str:
     return f"team {team}" if team else "the token's personal account"
 
 
-def _options_text(field: Mapping[str, Any]) -> str | None:
-    if field["options"]:
-        return ", ".join(str(option) for option in field["options"])
-    low, high = (None if value is None else f"{value:g}" for value in (field["minimum"], field["maximum"]))
-    if low is not None and high is not None:
-        return f"{low} to {high}"
-    return f">= {low}" if low is not None else (None if high is None else f"<= {high}")
-
-
-def _cost_text(plan: Mapping[str, Any]) -> str | None:
-    if plan.get("cost"):
-        return str(plan["cost"])
-    low, high = plan.get("minimum_amount"), plan.get("maximum_amount")
-    if plan.get("type") == "prepayment" and (low or high):
-        if low and high:
-            return f"${low} to ${high} prepaid"
-        return f"at least ${low} prepaid" if low else f"at most ${high} prepaid"
-    return None
-
-
 def _plans_table(plans: Sequence[Mapping[str, Any]], indent: str = "") -> str:
-    rows = [(p["id"], p["name"], p["type"], _cost_text(p), p["is_free"], p["disabled"]) for p in plans]
+    rows = [(p["id"], p["name"], p["type"], price_text(p), p["is_free"], p["disabled"]) for p in plans]
     return format_table(("id", "name", "type", "cost", "free", "disabled"), rows, indent)
 
 
@@ -74,54 +55,41 @@ def _fields_table(fields: Sequence[Mapping[str, Any]], indent: str = "") -> str:
     def default(value: Any) -> Any:
         return value if value is None or isinstance(value, str) else json.dumps(value)
 
-    rows = [(f["name"], f["type"], f["required"], default(f["default"]), _options_text(f)) for f in fields]
+    rows = [(f["name"], f["type"], f["required"], default(f["default"]), allowed_values_text(f)) for f in fields]
     return format_table(("name", "type", "required", "default", "options"), rows, indent)
 
 
-def render_discovery(document: Mapping[str, Any], output: Output) -> None:
-    """Print a discovery listing (``{"base_url", "team", "configurations"}``) as tables.
+def _section(output: Output, title: str, body: str) -> None:
+    """A blank line, the title, then the body (a table or a note)."""
+    output.out(f"\n{title}\n{body}")
 
-    :param document: the listing.
-    :param output: where to print.
-    """
+
+def render_discovery(document: Mapping[str, Any], output: Output) -> None:
+    """Print a discovery listing (``{"base_url", "team", "configurations"}``) to ``output`` as tables."""
     configurations = document["configurations"]
     output.out(f"Vercel API {document['base_url']} ({team_text(document['team'])})")
-    output.out()
-    output.out("Configurations")
-    rows = [
-        (c["id"], c["integration_slug"] or c["integration_id"], c["integration_name"], c["installation_type"], c["status"], c["source"])
-        for c in configurations
-    ]
-    output.out(format_table(("id", "integration", "name", "type", "status", "source"), rows))
+    rows = [(c["id"], c["integration_slug"] or c["integration_id"], c["integration_name"], c["installation_type"],
+             c["status"], c["source"]) for c in configurations]  # fmt: skip
+    _section(output, "Configurations", format_table(("id", "integration", "name", "type", "status", "source"), rows))
     for configuration in configurations:
         label = configuration["integration_slug"] or configuration["integration_id"] or "integration"
-        output.out()
-        output.out(f"Products of {label} ({configuration['id']})")
+        title = f"Products of {label} ({configuration['id']})"
         if configuration["error"]:
-            output.out(f"  (not listed: {configuration['error']})")
+            _section(output, title, f"  (not listed: {configuration['error']})")
             continue
         products = configuration["products"]
         product_rows = [(p["id"], p["slug"], p["name"], p["protocols"], p["required_metadata"]) for p in products]
-        output.out(format_table(("id", "slug", "name", "protocols", "required metadata"), product_rows, "  "))
+        _section(output, title, format_table(("id", "slug", "name", "protocols", "required metadata"), product_rows, "  "))
         for product in products:
-            output.out()
-            output.out(f"  Metadata fields of {product['slug']}")
-            output.out(_fields_table(product["fields"], "    "))
-            if product["plans_error"] or product["plans"] is not None:
-                output.out()
-                output.out(f"  Plans of {product['slug']}")
+            _section(output, f"  Metadata fields of {product['slug']}", _fields_table(product["fields"], "    "))
             if product["plans_error"]:
-                output.out(f"    (not listed: {product['plans_error']})")
+                _section(output, f"  Plans of {product['slug']}", f"    (not listed: {product['plans_error']})")
             elif product["plans"] is not None:
-                output.out(_plans_table(product["plans"], "    "))
+                _section(output, f"  Plans of {product['slug']}", _plans_table(product["plans"], "    "))
 
 
 def render_plan_preview(report: Mapping[str, Any], output: Output) -> None:
-    """Print a plan dry run (``plan_preview_flow``'s report) as tables: the plans, the rule, the choice, the rejections.
-
-    :param report: the report.
-    :param output: where to print.
-    """
+    """Print a plan dry run (``plan_preview_flow``'s report) to ``output``: the plans, the rule, the choice, the rejections."""
     context = [f"integration {report['integration']}"]
     if report["configuration_id"]:
         context.append(f"configuration {report['configuration_id']}")
@@ -129,14 +97,12 @@ def render_plan_preview(report: Mapping[str, Any], output: Output) -> None:
         context.append(f"metadata {json.dumps(report['metadata'])}")
     output.out(f"Plans of {report['product']} ({', '.join(context)})")
     output.out(_plans_table(report["plans"]))
-    output.out()
-    output.out(f"Rule: {report['rule']['description'].removeprefix('rule ')}")
+    output.out(f"\nRule: {report['rule']['description'].removeprefix('rule ')}")
     chosen = report["chosen"]
     if chosen is not None:
-        price = _cost_text(chosen) or chosen["type"] or "price not stated"
+        price = price_text(chosen) or chosen["type"] or "price not stated"
         output.out(f"Chosen: {chosen['id']} ({chosen['name'] or 'unnamed'}, {price})")
     else:
         output.out("Chosen: none, no plan qualifies")
-    output.out()
-    output.out("Rejected")
-    output.out(format_table(("id", "name", "reason"), [(r["id"], r["name"], r["reason"]) for r in report["rejected"]]))
+    rejected = [(r["id"], r["name"], r["reason"]) for r in report["rejected"]]
+    _section(output, "Rejected", format_table(("id", "name", "reason"), rejected))
