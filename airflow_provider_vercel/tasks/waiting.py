@@ -21,7 +21,13 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowSensorT
 
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.coerce import rendered_bool, rendered_number
-from airflow_provider_vercel.api.constants import EVENT_STATUSES, EVENT_SUCCESS, EVENT_TIMEOUT, STORE_FAILED_STATUSES
+from airflow_provider_vercel.api.constants import (
+    EVENT_STATUSES,
+    EVENT_SUCCESS,
+    EVENT_TIMEOUT,
+    PENDING,
+    STORE_FAILED_STATUSES,
+)
 from airflow_provider_vercel.tasks.base import VercelTaskError
 
 if TYPE_CHECKING:
@@ -104,19 +110,14 @@ def default_deferrable() -> bool:
 
 
 def raise_for_outcome(outcome: ReadinessOutcome) -> Store | None:
-    """The ready store, None while pending; raises the task's error for a failure, a timeout or a missing store.
+    """The ready store, None while pending; else the task's error, as for the trigger's event of it.
 
     :param outcome: how the wait (or one read) ended.
     """
-    if outcome.status == EVENT_SUCCESS:
-        return outcome.store
-    if outcome.status == EVENT_TIMEOUT:
-        raise VercelStoreWaitTimeout(outcome.store_id, outcome.store_status, outcome.message)
-    if outcome.missing:
-        raise VercelStoreWaitError(outcome.store_id, outcome.message)
-    if outcome.store is not None and outcome.store.has_failed:
-        raise VercelStoreFailedError(outcome.store_id, outcome.store_status, outcome.message)
-    return None
+    if outcome.status == PENDING:
+        return None
+    validate_store_event(outcome.event(), outcome.store_id)  # one mapping of outcomes to task errors
+    return outcome.store
 
 
 def _logger(log: Any) -> Any:
