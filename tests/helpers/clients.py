@@ -1,4 +1,4 @@
-"""The Vercel client as the API tests build it: bound to the emulator, with a fast retry policy.
+"""The Vercel clients (sync and async) as the API tests build them: bound to the emulator, with a fast retry policy.
 
 Also the emulator's request log filtered the way assertions read it, and a get-or-create of a store
 with the seed's Neon defaults.
