@@ -16,60 +16,12 @@ from hypothesis import strategies as st
 
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.metadata import (
-    MetadataField,
     apply_defaults,
     describe_fields,
-    to_json_schema,
     validate_metadata,
 )
 from airflow_provider_vercel.api.models import MetadataSchema, Product
-
-# A product shaped as docs/api-contract.md §2 describes (composed, made-up ids).
-EXAMPLE_PRODUCT: dict[str, Any] = {
-    "id": "iap_Pg7Hd2Kx9Lm4Qw1Z",
-    "slug": "neon-postgres",
-    "name": "Neon Postgres",
-    "primaryProtocol": "storage",
-    "protocols": {"storage": {"status": "enabled", "repl": {"enabled": True, "supportsReadOnlyMode": True}}},
-    "metadataSchema": {
-        "type": "object",
-        "properties": {
-            "region": {
-                "type": "string",
-                "ui:control": "vercel-region",
-                "ui:label": "Region",
-                "default": "iad1",
-                "ui:hidden": "update",
-                "ui:options": ["iad1", "fra1", {"value": "sfo1", "label": "San Francisco"}],
-            },
-            "plan_tier": {
-                "type": "string",
-                "ui:control": "select",
-                "ui:label": "Compute size",
-                "ui:options": [
-                    {"value": "small", "label": "0.25 CU"},
-                    {"value": "large", "label": "2 CU", "hidden": True},
-                ],
-            },
-            "storage_gb": {
-                "type": "number",
-                "ui:control": "input",
-                "minimum": 1,
-                "maximum": 256,
-                "ui:read-only": {"expr": "plan == 'free'"},
-            },
-            "pooling": {"type": "boolean", "ui:control": "toggle", "default": True},
-        },
-        "required": ["region"],
-        "ui:order": ["region", "plan_tier", "storage_gb", "pooling"],
-    },
-}
-EXAMPLE = EXAMPLE_PRODUCT["metadataSchema"]
-
-
-def one_field(descriptor: dict[str, Any], *, required: bool = False, name: str = "field") -> dict[str, Any]:
-    """A schema holding a single field."""
-    return {"type": "object", "properties": {name: descriptor}, "required": [name] if required else []}
+from tests.api.metadata_examples import EXAMPLE, EXAMPLE_PRODUCT, one_field
 
 
 def error_for(schema: Any, metadata: Any, **kwargs: Any) -> VercelInputError:
@@ -610,15 +562,6 @@ def test_schema_that_is_not_a_metadata_schema_is_an_input_error(schema: Any) -> 
 # --- conversion, defaults, listing ------------------------------------------------------------
 
 
-def test_to_json_schema_drops_ui_keys_and_turns_selectable_options_into_enum() -> None:
-    converted = to_json_schema(EXAMPLE)
-    assert converted["properties"]["region"] == {"type": "string", "enum": ["iad1", "fra1", "sfo1"]}
-    assert converted["properties"]["plan_tier"] == {"type": "string", "enum": ["small"]}
-    assert converted["properties"]["storage_gb"] == {"type": "number", "minimum": 1, "maximum": 256}
-    assert converted["required"] == []  # region's default satisfies it
-    assert converted["additionalProperties"] is False
-
-
 def test_jsonschema_is_not_imported_with_the_module() -> None:
     code = "import sys, airflow_provider_vercel.api.metadata as m; print('jsonschema' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -653,48 +596,6 @@ def test_apply_defaults_returns_a_new_dict_and_copies_defaults() -> None:
     result["field"].append("b")
     assert given == {}
     assert schema == before
-
-
-def test_describe_fields_follows_ui_order_then_the_rest() -> None:
-    schema = copy.deepcopy(EXAMPLE)
-    schema["properties"]["zeta"] = {"type": "string", "ui:control": "domain"}
-    schema["properties"]["alpha"] = {"type": "string", "ui:control": "input"}
-    schema["ui:order"] = ["pooling", "ghost", "region"]
-    names = [field.name for field in describe_fields(schema)]
-    assert names == ["pooling", "region", "plan_tier", "storage_gb", "zeta", "alpha"]
-
-
-def test_describe_fields_reports_labels_options_bounds_and_defaults() -> None:
-    fields = {field.name: field for field in describe_fields(EXAMPLE)}
-    assert fields["region"] == MetadataField(
-        name="region",
-        label="Region",
-        type="string",
-        control="vercel-region",
-        required=True,
-        default="iad1",
-        options=("iad1", "fra1", "sfo1"),
-        minimum=None,
-        maximum=None,
-        description=None,
-    )
-    assert fields["plan_tier"].options == ("small",)  # "large" is hidden at create time
-    assert (fields["storage_gb"].minimum, fields["storage_gb"].maximum) == (1.0, 256.0)
-    assert fields["pooling"].default is True and fields["pooling"].required is False
-
-
-def test_describe_fields_reads_slider_bounds_from_its_items() -> None:
-    schema = one_field(
-        {
-            "type": "array",
-            "ui:control": "slider",
-            "description": "CU range",
-            "items": {"type": "number", "minimum": 0.25, "exclusiveMaximum": 8},
-            "ui:steps": [1],
-        }
-    )
-    (field,) = describe_fields(schema)
-    assert (field.minimum, field.maximum, field.description) == (0.25, 8.0, "CU range")
 
 
 # --- properties (hypothesis): only input errors, and allowed values always pass ---------------------

@@ -1,4 +1,4 @@
-"""The Vercel client as the API tests build it: bound to the emulator, with a fast retry policy.
+"""The Vercel clients (sync and async) as the API tests build them: bound to the emulator, with a fast retry policy.
 
 Also the emulator's request log filtered the way assertions read it, and a get-or-create of a store
 with the seed's Neon defaults.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_vercel.api.async_client import AsyncVercelClient
 from airflow_provider_vercel.api.calls import CreateStoreRequest
 from airflow_provider_vercel.api.client import VercelClient
 from airflow_provider_vercel.api.create import CreateOutcome
@@ -28,6 +29,20 @@ def make_client(emulator: Any, token: str | None = None, policy: RetryPolicy = F
     """
     kwargs.setdefault("team_id", emulator.team_id)
     return VercelClient(token or emulator.admin_token, base_url=emulator.url, retry_policy=policy, **kwargs)
+
+
+def make_async_client(
+    emulator: Any, token: str | None = None, policy: RetryPolicy = FAST, **kwargs: Any
+) -> AsyncVercelClient:
+    """An async client for ``emulator``, built as ``make_client`` builds the sync one.
+
+    :param emulator: the emulator server (its URL, admin token and team id are used).
+    :param token: the bearer token; the emulator's admin token when None.
+    :param policy: the retry policy.
+    :param kwargs: further ``AsyncVercelClient`` arguments.
+    """
+    kwargs.setdefault("team_id", emulator.team_id)
+    return AsyncVercelClient(token or emulator.admin_token, base_url=emulator.url, retry_policy=policy, **kwargs)
 
 
 def api_requests(emulator: Any, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
