@@ -2,7 +2,7 @@
 
 ``StoreCredentialsMixin`` gives ``VercelHook`` its ``get_store_credentials``, ``get_store_url`` and
 ``get_store_connection``. Values go to the caller only: never logged, never returned by an operator,
-every one registered with the secret masker as soon as it is read (the contract's section 8).
+every one registered with the secret masker as soon as it is read (docs/api-contract.md §8).
 """
 
 from __future__ import annotations
