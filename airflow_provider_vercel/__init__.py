@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Read through the module (not ``from … import version``) so a test can stand in another version.
+import importlib.metadata
+
+from packaging.version import InvalidVersion, Version
+
 __version__ = "0.1.0"
 
 MIN_AIRFLOW_VERSION = "2.11.0"
@@ -11,18 +16,13 @@ def _check_airflow_version() -> None:
     """Fail at import with a clear message on an Airflow older than the supported floor."""
     # Read the installed distribution's metadata rather than importing airflow: the API layer
     # and the emulator must stay cheap to import and usable where Airflow is absent.
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
-        raw = version("apache-airflow")
-    except PackageNotFoundError:
+        raw = importlib.metadata.version("apache-airflow")
+    except importlib.metadata.PackageNotFoundError:
         try:
-            raw = version("apache-airflow-core")
-        except PackageNotFoundError:
+            raw = importlib.metadata.version("apache-airflow-core")
+        except importlib.metadata.PackageNotFoundError:
             return
-    # Imported only once Airflow is known to be installed: packaging comes with Airflow.
-    from packaging.version import InvalidVersion, Version
-
     try:
         # Pre-, post- and dev releases count as their release (2.11.0rc1 passes, 2.10.99rc1 does not).
         supported = Version(Version(raw).base_version) >= Version(MIN_AIRFLOW_VERSION)

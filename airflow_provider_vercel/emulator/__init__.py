@@ -15,7 +15,7 @@ __all__ = ["EmulatorServer"]
 
 def __getattr__(name: str) -> Any:
     if name == "EmulatorServer":
-        from .server import EmulatorServer
+        from .server import EmulatorServer  # on first use: FastAPI costs ~3 s, the pytest plugin imports this package
 
         return EmulatorServer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -81,7 +81,7 @@ def _postgres_label(server: object) -> str:
 
 def _serve(args: argparse.Namespace, stop: threading.Event) -> int:
     """Start the server, print its line, wait for ``stop``, stop it; return the exit status."""
-    from .server import EmulatorServer
+    from .server import EmulatorServer  # here, not at the top: FastAPI costs ~3 s, and --help needs none of it
 
     try:
         server = EmulatorServer(

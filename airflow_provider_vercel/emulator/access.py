@@ -47,7 +47,10 @@ def emulator_state(request: Request) -> EmulatorState:
 
     request: the current request.
     """
-    return request.app.state.emulator_state
+    state = request.app.state.emulator_state
+    if not isinstance(state, EmulatorState):  # Starlette's app.state holds untyped attributes
+        raise RuntimeError("the app was not built by create_app: no emulator state")
+    return state
 
 
 def _bearer_token(request: Request) -> str | None:

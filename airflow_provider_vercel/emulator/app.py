@@ -19,7 +19,7 @@ from .state import EmulatorState
 class EmulatorApp(FastAPI):
     """FastAPI with the fault gate outermost, so it sees the server's own ``send`` (needed to drop connections)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection through the gate.
 
         scope: ASGI scope.

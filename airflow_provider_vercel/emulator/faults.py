@@ -24,13 +24,17 @@ after a commit whose store the listing shows only later.
 from __future__ import annotations
 
 import itertools
-import math
 import threading
-import time
-from collections import deque
-from dataclasses import dataclass, field
-from email.utils import formatdate
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from . import fault_args as check
+from .fault_args import retry_after_header
+from .rate_window import RateWindow, WindowVerdict
+
+# Re-exported: the middleware imports these from here.
+__all__ = ["CREATE_STORE_PATH", "FAULT_KINDS", "Fault", "Faults", "WindowVerdict", "retry_after_header"]
 
 CREATE_STORE_PATH = "/v1/storage/stores/integration/direct"
 
@@ -97,80 +101,6 @@ class Fault:
         }
 
 
-@dataclass
-class WindowVerdict:
-    """Outcome of the steady rate-limit window for one request.
-
-    admitted: whether the request is within budget.
-    limit: the window's budget.
-    remaining: requests left in the window after this one.
-    reset_at: epoch seconds when the oldest counted request leaves the window.
-    retry_after: whole seconds to wait (only when not admitted).
-    """
-
-    admitted: bool
-    limit: int
-    remaining: int
-    reset_at: float
-    retry_after: int = 0
-
-
-@dataclass
-class _Window:
-    max_requests: int
-    per_seconds: float
-    hits: deque[float] = field(default_factory=deque)
-
-
-def retry_after_header(seconds: int, http_date: bool) -> str:
-    """Format a ``Retry-After`` value.
-
-    seconds: how long to wait.
-    http_date: format as an HTTP date that many seconds ahead instead of a number.
-    """
-    return formatdate(time.time() + seconds, usegmt=True) if http_date else str(seconds)
-
-
-def _count(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError("n (count) must be a positive integer")
-    return n
-
-
-def _seconds(value: Any, name: str = "seconds") -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative number")
-    return float(value)
-
-
-def _method(method: Any) -> str | None:
-    if method is None:
-        return None
-    if not isinstance(method, str) or not method.isalpha():
-        raise ValueError("method must be an HTTP method name")
-    return method.upper()
-
-
-def _path(path: Any) -> str | None:
-    if path is None:
-        return None
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise ValueError("path must be a URL path prefix starting with /")
-    return path
-
-
-def _retry_after(value: Any, http_date: bool) -> tuple[int | None, bool]:
-    """Accept seconds, None, or ``"http-date"`` / ``"http-date:N"`` (an HTTP date N seconds ahead)."""
-    if value is None:
-        return None, http_date
-    if isinstance(value, str):
-        head, _, tail = value.partition(":")
-        if head != "http-date":
-            raise ValueError('retry_after must be seconds, None, "http-date" or "http-date:N"')
-        return (_retry_after(int(tail), True)[0] if tail else 2), True
-    return math.ceil(_seconds(value, "retry_after")), http_date
-
-
 class Faults:
     """Registry of faults and steady settings; thread-safe."""
 
@@ -178,13 +108,13 @@ class Faults:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._faults: list[Fault] = []
-        self._window: _Window | None = None
+        self._window: RateWindow | None = None
         self._latency = 0.0
         self._listing_lag = 0.0
 
     # ------------------------------------------------------------------ registration
     def _register(self, kind: str, n: Any, **fields: Any) -> Fault:
-        fault = Fault(id=next(self._ids), kind=kind, remaining=_count(n), **fields)
+        fault = Fault(id=next(self._ids), kind=kind, remaining=check.count(n), **fields)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -209,7 +139,7 @@ class Faults:
         method: only requests with this method.
         path: only requests whose path starts with this.
         """
-        seconds, as_date = _retry_after(retry_after, http_date)
+        seconds, as_date = check.retry_after(retry_after, http_date)
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValueError("limit must be a positive integer")
         return self._register(
@@ -218,8 +148,8 @@ class Faults:
             retry_after=seconds,
             http_date=as_date,
             limit=limit,
-            method=_method(method),
-            path=_path(path),
+            method=check.method_filter(method),
+            path=check.path_filter(path),
         )
 
     def server_error(
@@ -241,9 +171,14 @@ class Faults:
         """
         if status not in _SERVER_ERROR_STATUSES:
             raise ValueError(f"status must be one of {_SERVER_ERROR_STATUSES}")
-        seconds, _ = _retry_after(retry_after, False)
+        seconds, _ = check.retry_after(retry_after, False)
         return self._register(
-            "server_error", n, status=status, retry_after=seconds, method=_method(method), path=_path(path)
+            "server_error",
+            n,
+            status=status,
+            retry_after=seconds,
+            method=check.method_filter(method),
+            path=check.path_filter(path),
         )
 
     def delay(self, n: int = 1, seconds: float = 1.0, *, method: str | None = None, path: str | None = None) -> Fault:
@@ -254,7 +189,9 @@ class Faults:
         method: only requests with this method.
         path: only requests whose path starts with this.
         """
-        return self._register("delay", n, seconds=_seconds(seconds), method=_method(method), path=_path(path))
+        return self._register(
+            "delay", n, seconds=check.seconds(seconds), method=check.method_filter(method), path=check.path_filter(path)
+        )
 
     def malformed_json(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> Fault:
         """Process the next ``n`` matching requests but send a body that is not valid JSON.
@@ -263,7 +200,7 @@ class Faults:
         method: only requests with this method.
         path: only requests whose path starts with this.
         """
-        return self._register("malformed_json", n, method=_method(method), path=_path(path))
+        return self._register("malformed_json", n, method=check.method_filter(method), path=check.path_filter(path))
 
     def reset_connection(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> Fault:
         """Drop the connection of the next ``n`` matching requests before processing them.
@@ -272,7 +209,7 @@ class Faults:
         method: only requests with this method.
         path: only requests whose path starts with this.
         """
-        return self._register("reset_connection", n, method=_method(method), path=_path(path))
+        return self._register("reset_connection", n, method=check.method_filter(method), path=check.path_filter(path))
 
     def commit_then_drop(
         self, n: int = 1, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
@@ -283,7 +220,7 @@ class Faults:
         method: only requests with this method (default POST).
         path: only requests whose path starts with this (default the create-store path).
         """
-        return self._register("commit_then_drop", n, method=_method(method), path=_path(path))
+        return self._register("commit_then_drop", n, method=check.method_filter(method), path=check.path_filter(path))
 
     def commit_then_error(
         self, n: int = 1, status: int = 500, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
@@ -297,7 +234,9 @@ class Faults:
         """
         if status not in _COMMIT_ERROR_STATUSES:
             raise ValueError(f"status must be one of {_COMMIT_ERROR_STATUSES}")
-        return self._register("commit_then_error", n, status=status, method=_method(method), path=_path(path))
+        return self._register(
+            "commit_then_error", n, status=status, method=check.method_filter(method), path=check.path_filter(path)
+        )
 
     def commit_then_delay(
         self, n: int = 1, seconds: float = 5.0, *, method: str | None = "POST", path: str | None = CREATE_STORE_PATH
@@ -310,7 +249,11 @@ class Faults:
         path: only requests whose path starts with this (default the create-store path).
         """
         return self._register(
-            "commit_then_delay", n, seconds=_seconds(seconds), method=_method(method), path=_path(path)
+            "commit_then_delay",
+            n,
+            seconds=check.seconds(seconds),
+            method=check.method_filter(method),
+            path=check.path_filter(path),
         )
 
     def rate_limit_window(self, max_requests: int | None, per_seconds: float = 1.0) -> None:
@@ -323,12 +266,12 @@ class Faults:
             with self._lock:
                 self._window = None
             return
-        _count(max_requests)
-        per = _seconds(per_seconds, "per_seconds")
+        check.count(max_requests)
+        per = check.seconds(per_seconds, "per_seconds")
         if per <= 0:
             raise ValueError("per_seconds must be positive")
         with self._lock:
-            self._window = _Window(max_requests, per)
+            self._window = RateWindow(max_requests, per)
 
     @property
     def latency_seconds(self) -> float:
@@ -337,7 +280,7 @@ class Faults:
 
     @latency_seconds.setter
     def latency_seconds(self, seconds: float) -> None:
-        self._latency = _seconds(seconds, "latency_seconds")
+        self._latency = check.seconds(seconds, "latency_seconds")
 
     @property
     def listing_lag_seconds(self) -> float:
@@ -346,7 +289,7 @@ class Faults:
 
     @listing_lag_seconds.setter
     def listing_lag_seconds(self, seconds: float) -> None:
-        self._listing_lag = _seconds(seconds, "listing_lag_seconds")
+        self._listing_lag = check.seconds(seconds, "listing_lag_seconds")
 
     def listing_lag(self, seconds: float) -> None:
         """Hide stores created from now on from the listing for ``seconds`` (0 switches it off).
@@ -388,11 +331,22 @@ class Faults:
         if kind == "listing_lag":
             self.listing_lag_seconds = args.get("seconds", 0.0)
             return None
-        if kind not in FAULT_KINDS:
+        registrars: dict[str, Callable[..., Fault]] = {
+            "rate_limit": self.rate_limit,
+            "server_error": self.server_error,
+            "delay": self.delay,
+            "reset_connection": self.reset_connection,
+            "malformed_json": self.malformed_json,
+            "commit_then_drop": self.commit_then_drop,
+            "commit_then_error": self.commit_then_error,
+            "commit_then_delay": self.commit_then_delay,
+        }
+        register = registrars.get(kind) if isinstance(kind, str) else None
+        if register is None:
             steady = ("rate_limit_window", "latency", "listing_lag")
             raise ValueError(f"kind must be one of {', '.join((*FAULT_KINDS, *steady))}")
         try:
-            return getattr(self, kind)(**args)
+            return register(**args)
         except TypeError as exc:
             raise ValueError(f"bad arguments for {kind}: {exc}") from exc
 
@@ -414,19 +368,7 @@ class Faults:
     def check_window(self) -> WindowVerdict | None:
         """Count a request against the rate-limit window; None when no window is set."""
         with self._lock:
-            window = self._window
-            if window is None:
-                return None
-            now = time.monotonic()
-            while window.hits and window.hits[0] <= now - window.per_seconds:
-                window.hits.popleft()
-            if len(window.hits) < window.max_requests:
-                window.hits.append(now)
-                oldest = window.hits[0]
-                reset_at = time.time() + (oldest + window.per_seconds - now)
-                return WindowVerdict(True, window.max_requests, window.max_requests - len(window.hits), reset_at)
-            wait = window.hits[0] + window.per_seconds - now
-            return WindowVerdict(False, window.max_requests, 0, time.time() + wait, max(1, math.ceil(wait)))
+            return None if self._window is None else self._window.admit()
 
     def describe(self) -> dict[str, Any]:
         """Return active faults and settings as JSON."""

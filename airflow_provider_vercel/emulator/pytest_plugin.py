@@ -23,7 +23,7 @@ POSTGRES_DSN_ENV = "VERCEL_TEST_POSTGRES_DSN"
 @pytest.fixture(scope="session")
 def vercel_emulator_session() -> Iterator[EmulatorServer]:
     """One emulator for the whole session; tests should use ``vercel_emulator``, which resets it."""
-    from .server import EmulatorServer
+    from .server import EmulatorServer  # in the fixture: FastAPI costs ~3 s, and every pytest run loads this plugin
 
     server = EmulatorServer()
     server.start()
@@ -58,7 +58,7 @@ def vercel_emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
     Call it as ``vercel_emulator_factory(seed_path=None, ready_delay=0.2, **kwargs)``; keyword arguments
     are those of ``EmulatorServer``. Returns the started server.
     """
-    from .server import EmulatorServer
+    from .server import EmulatorServer  # in the fixture: FastAPI costs ~3 s, and every pytest run loads this plugin
 
     started: list[EmulatorServer] = []
 
@@ -88,7 +88,7 @@ def vercel_postgres() -> Iterator[str]:
     if dsn:
         yield dsn
         return
-    from .pgserver import LocalPostgres, unavailable_reason
+    from .pgserver import LocalPostgres, unavailable_reason  # lazily, like the server
 
     reason = unavailable_reason()
     if reason:
@@ -108,7 +108,7 @@ def vercel_emulator_postgres(vercel_emulator_session: EmulatorServer, vercel_pos
     working URLs into the project's env vars; deleting it (or the reset after the test) drops both.
     The backend is ``vercel_emulator_postgres.state.backends["postgres"]`` (``exists(store_id)``).
     """
-    from .backends import PostgresServerBackend
+    from .backends import PostgresServerBackend  # lazily, like the server
 
     pytest.importorskip(
         "psycopg", reason="the real-database backend needs psycopg: pip install 'airflow-provider-vercel[emulator]'"

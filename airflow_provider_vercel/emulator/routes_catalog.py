@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
@@ -55,7 +55,7 @@ async def get_configurations(
     return JSONResponse(shown)
 
 
-def _team_configuration(request: Request, caller: Caller, configuration_id: str) -> dict:
+def _team_configuration(request: Request, caller: Caller, configuration_id: str) -> dict[str, Any]:
     state = emulator_state(request)
     cfg = state.configurations.get(configuration_id)
     if cfg is None or caller.team_id is None or cfg.get("teamId") != caller.team_id:

@@ -148,7 +148,8 @@ async def set_store_status(request: Request) -> JSONResponse:
     state, _, _ = _parts(request)
     body = await json_object_body(request)
     try:
-        state.set_final_status_for(body.get("match"), body.get("status"))  # type: ignore[arg-type]
+        # A missing field reads as "", which the state refuses with the same message as any other bad value.
+        state.set_final_status_for(body.get("match", ""), body.get("status", ""))
     except ValueError as exc:
         raise bad_request(f"{exc} (statuses: {', '.join(STORE_STATUSES)})") from None
     return JSONResponse({"ok": True})
@@ -167,8 +168,11 @@ async def set_store_created_at(request: Request) -> JSONResponse:
     """Body ``{"store_id": "store_…", "created_at": <epoch ms> | null}``: change what the API shows as ``createdAt``."""
     state, _, _ = _parts(request)
     body = await json_object_body(request)
+    store_id = body.get("store_id")
+    if not isinstance(store_id, str):  # also keeps an unhashable JSON value away from the store lookup
+        raise bad_request(f"no live store {store_id!r}")
     try:
-        state.set_store_created_at(body.get("store_id"), body.get("created_at"))  # type: ignore[arg-type]
+        state.set_store_created_at(store_id, body.get("created_at"))
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     return JSONResponse({"ok": True})

@@ -15,7 +15,7 @@ from .shapes import env_body
 router = APIRouter(tags=["projects"])
 
 
-def _project(request: Request, caller: Caller, id_or_name: str) -> dict:
+def _project(request: Request, caller: Caller, id_or_name: str) -> dict[str, Any]:
     state = emulator_state(request)
     project = state.project(caller.team_id, id_or_name) if caller.team_id else None
     if project is None:

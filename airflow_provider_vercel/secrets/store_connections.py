@@ -16,15 +16,23 @@ a file or a cache of its own. Ids of another form get None, so Airflow asks the 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-try:  # Airflow 3: the Task SDK's base, which builds SDK connections
-    from airflow.sdk.bases.secrets_backend import BaseSecretsBackend
-except ImportError:  # Airflow 2
-    from airflow.secrets import BaseSecretsBackend  # type: ignore[no-redef]
-
+from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.errors import VercelCredentialsError, VercelError
 from airflow_provider_vercel.api.store_conn_id import PREFIX, StoreConnectionRef, parse_store_conn_id
 from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
+
+if TYPE_CHECKING:  # checked against Airflow 3's class; Airflow 2 has an equivalent one elsewhere
+    from airflow.providers.common.compat.sdk import Connection
+    from airflow.sdk.bases.secrets_backend import BaseSecretsBackend
+
+    from airflow_provider_vercel.hooks.vercel import VercelHook
+else:
+    try:  # Airflow 3: the Task SDK's base, which builds SDK connections
+        from airflow.sdk.bases.secrets_backend import BaseSecretsBackend
+    except ImportError:  # Airflow 2
+        from airflow.secrets import BaseSecretsBackend
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +54,6 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
 
     def __init__(self, vercel_conn_id: str = DEFAULT_CONN_ID, variable: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        from airflow_provider_vercel.api import validation as check
-
         self.vercel_conn_id = check.require_text("vercel_conn_id", vercel_conn_id)
         if self.vercel_conn_id.startswith(PREFIX):
             raise ValueError("vercel_conn_id must not itself be a vercel-store-- connection id")
@@ -65,7 +71,7 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
         """This backend holds no configuration."""
         return None
 
-    def get_connection(self, conn_id: str, team_name: str | None = None) -> Any:
+    def get_connection(self, conn_id: str, team_name: str | None = None) -> object | None:
         """The store's connection for a conn id of the store form, else None ("not mine").
 
         :param conn_id: the connection id asked for.
@@ -74,8 +80,6 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
         ref = parse_store_conn_id(conn_id)
         if ref is None:
             return None
-        from airflow_provider_vercel.api.errors import VercelError
-
         try:
             return self._build(conn_id, ref)
         except VercelError as exc:
@@ -84,7 +88,9 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
             log.warning("Vercel store connection %s could not be built: %s", conn_id, exc)
             raise
 
-    def _build(self, conn_id: str, ref: StoreConnectionRef) -> Any:
+    def _build(self, conn_id: str, ref: StoreConnectionRef) -> object:
+        # Here, not at the top: the hook brings the API client and its models (about 0.1 s), and every
+        # Airflow process that configures this backend imports this module; only store lookups need them.
         from airflow_provider_vercel.hooks.vercel import VercelHook
 
         hook = VercelHook(vercel_conn_id=self.vercel_conn_id)
@@ -96,9 +102,7 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
         return self._as_expected_class(conn)
 
     @staticmethod
-    def _store_id_by_name(hook: Any, name: str) -> str:
-        from airflow_provider_vercel.api.errors import VercelCredentialsError
-
+    def _store_id_by_name(hook: VercelHook, name: str) -> str:
         found = [s.id for s in hook.list_stores() if s.name == name and s.id]
         if len(found) != 1:
             what = "no store" if not found else f"{len(found)} stores ({', '.join(found)})"
@@ -108,7 +112,7 @@ class VercelStoreSecretsBackend(BaseSecretsBackend):
             )
         return found[0]
 
-    def _as_expected_class(self, conn: Any) -> Any:
+    def _as_expected_class(self, conn: Connection) -> object:
         # Airflow's API server asks backends for its ORM Connection class, workers for the SDK one.
         expected = getattr(self, "_get_connection_class", None)
         if expected is None:
