@@ -17,15 +17,10 @@ $(STAMP): pyproject.toml
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# ruff over the whole tree; mypy --strict over the API layer, hooks, emulator, secrets backend and the
-# top-level modules (settings in pyproject.toml).
-MYPY_STRICT_PATHS := airflow_provider_vercel/api airflow_provider_vercel/hooks airflow_provider_vercel/emulator \
-	airflow_provider_vercel/secrets airflow_provider_vercel/__init__.py airflow_provider_vercel/__main__.py \
-	airflow_provider_vercel/defaults.py airflow_provider_vercel/get_provider_info.py
-
+# ruff over the whole tree; mypy --strict over the whole package (settings in pyproject.toml).
 lint: venv
 	$(PY) -m ruff check .
-	$(PY) -m mypy $(MYPY_STRICT_PATHS)
+	$(PY) -m mypy airflow_provider_vercel
 
 demo: venv
 	$(PY) scripts/demo.py
