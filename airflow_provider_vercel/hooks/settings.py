@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.coerce import rendered_count
+from airflow_provider_vercel.api.create import DEFAULT_SETTLE_SECONDS as DEFAULT_SETTLE_SECONDS
 from airflow_provider_vercel.api.errors import VercelInputError
 from airflow_provider_vercel.api.retry import RetryPolicy
 from airflow_provider_vercel.defaults import DEFAULT_BASE_URL
 
-#: Seconds get-or-create looks for a store after a create answered 5xx or not at all (the API layer's default).
-DEFAULT_SETTLE_SECONDS = 15.0
 _RETRY_KEYS = ("max_attempts", "backoff_initial", "backoff_max", "max_elapsed", "jitter", "retry_statuses")
 
 
@@ -104,10 +104,13 @@ def _number(conn_id: str, key: str, value: Any, default: float, minimum: float |
 def _whole_number(conn_id: str, key: str, value: Any) -> int | None:
     if value is None:
         return None
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+    try:
+        count = rendered_count(key, value)
+    except VercelInputError:
+        count = 0
+    if count < 1:
         raise VercelInputError(f"connection {conn_id!r} extra {key}", f"must be a whole number >= 1, got {value!r}")
-    return int(text)
+    return count
 
 
 def _base_url(conn: ConnectionFields) -> str:
