@@ -18,6 +18,9 @@ RULES = ("id", "name", "free", "cheapest")
 INSTALLATION_TYPES = ("marketplace", "external", "provisioning")
 
 # Store statuses (§4, §5.2) and the values of a readiness outcome.
+
+#: Seconds between two reads of a store while waiting for it (sensor, create-and-wait, trigger).
+DEFAULT_POLL_INTERVAL = 10.0
 #: The status of a store that can be used.
 STORE_STATUS_AVAILABLE = "available"
 #: Statuses that end a wait at once; anything else unknown keeps waiting, never crashes.

@@ -20,6 +20,7 @@ from typing import Any
 
 from airflow_provider_vercel.api import calls
 from airflow_provider_vercel.api.constants import (
+    DEFAULT_POLL_INTERVAL,
     EVENT_ERROR,
     EVENT_STATUSES,
     EVENT_SUCCESS,
@@ -96,7 +97,7 @@ class StoreReadinessWait:
         self,
         store_id: str,
         deadline: float | None = None,
-        poll_interval: float = 10.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         on_status: Callable[[Store, str, int], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:

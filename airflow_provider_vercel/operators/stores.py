@@ -1,7 +1,6 @@
-"""``VercelCreateStoreOperator``: create a Marketplace store exactly once, then optionally wait for it.
+"""``VercelCreateStoreOperator``: create a store exactly once, then optionally wait for it.
 
-A thin adapter over the provisioning workflow (``api/provisioning.py``: arguments, catalog checks, dry
-run), get-or-create (``api/create.py``) and the readiness wait (``tasks/waiting.py``).
+A thin adapter over ``api/provisioning.py``, ``api/create.py`` (get-or-create) and ``tasks/waiting.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.coerce import rendered_bool
+from airflow_provider_vercel.api.constants import DEFAULT_POLL_INTERVAL
 from airflow_provider_vercel.api.create_arguments import CREATE_ARGUMENT_CHECKS, IF_EXISTS_CHOICES
 from airflow_provider_vercel.api.summaries import dashboard_url, outcome_label, outcome_sentence, store_summary
 from airflow_provider_vercel.operators.store_assets import (
@@ -110,7 +110,7 @@ class VercelCreateStoreOperator(VercelBaseOperator):
         wait_for_ready: bool = False,
         deferrable: bool | None = None,
         wait_timeout: float = 1800.0,
-        poll_interval: float = 10.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         dry_run: bool | str = False,
         asset_alias: str | None = STORE_ASSET_ALIAS,
         **kwargs: Any,

@@ -22,6 +22,7 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowSensorT
 from airflow_provider_vercel.api import validation as check
 from airflow_provider_vercel.api.coerce import rendered_bool, rendered_number
 from airflow_provider_vercel.api.constants import (
+    DEFAULT_POLL_INTERVAL,
     EVENT_STATUSES,
     EVENT_SUCCESS,
     EVENT_TIMEOUT,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from airflow_provider_vercel.api.readiness import ReadinessOutcome
     from airflow_provider_vercel.hooks.vercel import VercelHook
 
-DEFAULT_POKE_INTERVAL = 10.0
+DEFAULT_POKE_INTERVAL = DEFAULT_POLL_INTERVAL
 DEFAULT_TIMEOUT = 30 * 60.0
 # Airflow's own deferral timeout is a safety net behind the trigger's deadline (the trigger should
 # always answer first, with a precise message); it only fires if no triggerer ran the trigger.

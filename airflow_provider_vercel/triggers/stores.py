@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_vercel.api import validation as check
+from airflow_provider_vercel.api.constants import DEFAULT_POLL_INTERVAL
 from airflow_provider_vercel.api.errors import VercelError
 from airflow_provider_vercel.api.readiness import (
     EVENT_ERROR,
@@ -27,6 +28,7 @@ from airflow_provider_vercel.api.readiness import (
     describe_status,
 )
 from airflow_provider_vercel.defaults import DEFAULT_CONN_ID
+from airflow_provider_vercel.hooks.masking import without_token
 from airflow_provider_vercel.hooks.vercel import VercelHook
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class VercelStoreStatusTrigger(BaseTrigger):
         store_id: str,
         deadline: float,
         vercel_conn_id: str = DEFAULT_CONN_ID,
-        poll_interval: float = 10.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         team_id: str | None = None,
         team_slug: str | None = None,
     ) -> None:
@@ -129,11 +131,8 @@ class VercelStoreStatusTrigger(BaseTrigger):
 
 def _describe(exc: BaseException, hook: Any = None) -> str:
     # The API layer's messages never carry the token; anything else is scrubbed of it, to be sure.
-    text = " ".join(str(exc).split())
     settings = getattr(hook, "__dict__", {}).get("settings")
-    token = getattr(settings, "token", None)
-    if token and token in text:
-        text = text.replace(token, "***")
+    text = without_token(" ".join(str(exc).split()), getattr(settings, "token", None))
     if len(text) > 300:
         text = text[:299] + "…"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
